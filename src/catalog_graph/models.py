@@ -1,0 +1,227 @@
+"""The nouns the stages pass between them.
+
+readers/  a file        -> RawTable (cells with provenance)
+layout    a RawTable    -> Catalog (DisclosureItems)
+citations a basis text  -> Citations
+resolve   Citations     -> Regulations (one node per regulation)
+rdf / nx  a Catalog     -> graphs
+
+Plain dataclasses; ``to_dict`` gives the JSON shape of ../CONTRACT (key order fixed,
+so serialized output is byte-stable).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell of a source table.
+
+    A cell covered by a merged range carries no text of its own: ``merged`` is
+    ``"up"`` when the range starts in a row above (the value above continues down),
+    ``"left"`` when it starts to the left in the same row (the value spans across).
+    """
+
+    text: str = ""
+    merged: str | None = None  # None | "up" | "left"
+
+
+@dataclass(slots=True)
+class RawTable:
+    """A file read into rows of cells, before any meaning is given to them.
+
+    ``rows`` holds every row the reader found, preamble lines (the title) included for
+    formats without a separate title; rows need not be of equal length. ``pages[i]`` is
+    the page row ``i`` sits on (None for formats without pages).
+    """
+
+    file: str
+    rows: list[list[Cell]]
+    pages: list[int | None]
+    title: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- citations
+
+
+@dataclass(slots=True)
+class Provision:
+    """An article (第N条), paragraph (第N款) and item (第（N）项) of a regulation."""
+
+    article: int | None = None
+    paragraph: int | None = None
+    item: int | None = None
+    chapter: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article": self.article,
+            "paragraph": self.paragraph,
+            "item": self.item,
+            "chapter": self.chapter,
+        }
+
+
+@dataclass(slots=True)
+class Citation:
+    """One regulation cited in a text; ``text == source[start:end]``."""
+
+    text: str
+    start: int
+    end: int
+    title: str | None = None
+    doc_number: str | None = None
+    provisions: list[Provision] = field(default_factory=list)
+    issuer: list[str] = field(default_factory=list)
+    doc_type: str | None = None
+    regulation: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "title": self.title,
+            "doc_number": self.doc_number,
+            "provisions": [p.to_dict() for p in self.provisions],
+            "issuer": list(self.issuer),
+            "doc_type": self.doc_type,
+            "regulation": self.regulation,
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(slots=True)
+class Regulation:
+    """A resolved regulation or document: one node however many spellings cite it.
+
+    ``id`` is a stable ASCII key ([a-z0-9-]), the same from every catalog and run.
+    """
+
+    id: str
+    title: str
+    doc_number: str | None = None
+    issuer: list[str] = field(default_factory=list)
+    doc_type: str | None = None
+    date: str | None = None  # ISO date of issue, when known
+    in_force: bool | None = None
+    aliases: list[str] = field(default_factory=list)
+    in_authority: bool = False  # known to the authority file, not only seen in a catalog
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "doc_number": self.doc_number,
+            "issuer": list(self.issuer),
+            "doc_type": self.doc_type,
+            "date": self.date,
+            "in_force": self.in_force,
+            "aliases": list(self.aliases),
+            "in_authority": self.in_authority,
+        }
+
+
+# --------------------------------------------------------------------------- items
+
+
+@dataclass(slots=True)
+class TimeLimit:
+    """公开时限 as written and as understood.
+
+    kind: ``within_days`` (days, working_days), ``realtime``, ``annual_deadline``
+    (deadline "MM-DD") or ``other``.
+    """
+
+    text: str
+    kind: str
+    days: int | None = None
+    working_days: bool | None = None
+    deadline: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "kind": self.kind,
+            "days": self.days,
+            "working_days": self.working_days,
+            "deadline": self.deadline,
+        }
+
+
+@dataclass(slots=True)
+class Source:
+    """Where an item was read: the file, its page (None without pages), its data row (from 1)."""
+
+    file: str
+    page: int | None
+    row: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "page": self.page, "row": self.row}
+
+
+@dataclass(slots=True)
+class DisclosureItem:
+    """One row of a catalog: what is disclosed, on what basis, how, by whom, for whom."""
+
+    catalog: str
+    id: str
+    number: str | None
+    path: list[str]
+    content: str | None
+    basis: str | None
+    time_limit: TimeLimit | None
+    subject: str | None
+    channels: list[str]
+    audience: list[str]
+    method: list[str]
+    source: Source
+    citations: list[Citation] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    level: list[str] = field(default_factory=list)  # 公开层级 (县级, 乡级 …), when the catalog has it
+    extra: dict[str, str] = field(default_factory=dict)  # columns of no known meaning, by header
+
+    @property
+    def name(self) -> str | None:
+        """The row's most specific item name."""
+        return self.path[-1] if self.path else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "catalog": self.catalog,
+            "id": self.id,
+            "number": self.number,
+            "path": list(self.path),
+            "content": self.content,
+            "basis": self.basis,
+            "time_limit": self.time_limit.to_dict() if self.time_limit else None,
+            "subject": self.subject,
+            "channels": list(self.channels),
+            "audience": list(self.audience),
+            "method": list(self.method),
+            "level": list(self.level),
+            "source": self.source.to_dict(),
+            "citations": [c.to_dict() for c in self.citations],
+            "warnings": list(self.warnings),
+            "extra": dict(self.extra),
+        }
+
+
+@dataclass(slots=True)
+class Catalog:
+    """A catalog as read: its title, the body that publishes it, its items."""
+
+    title: str
+    body: str | None
+    file: str
+    items: list[DisclosureItem]
+    warnings: list[str] = field(default_factory=list)
+    format: str = "text"
