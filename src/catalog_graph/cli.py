@@ -1,0 +1,80 @@
+"""The ``catalog-graph`` command line.
+
+Exit status: 0 all went well; 1 some input failed (the others are still done);
+2 bad usage or unreadable input. Errors are one line on stderr, no traceback
+unless ``--debug``. Heavy libraries are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import CatalogError
+
+
+class UsageFailure(click.ClickException):
+    exit_code = 2
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print one error line and exit."""
+    click.echo(f"catalog-graph: error: {message}", err=True)
+    sys.exit(code)
+
+
+class Group(click.Group):
+    """Turns any unexpected exception into one line (a traceback only with --debug)."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except CatalogError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            fail(str(exc))
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        except BrokenPipeError:
+            sys.exit(0)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", 1)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
+@click.version_option(package_name="catalog-graph")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Government information-disclosure catalogs (政务公开事项目录) into a legal knowledge graph."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+@main.command()
+@click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "csv"]), default="jsonl",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE (atomically) instead of stdout.")
+def parse(input_file: Path, fmt: str, output: Path | None) -> None:
+    """One catalog (txt/tsv, pdf, xlsx, docx, html) → its items, with citations."""
+    from .output import write_items
+    from .pipeline import parse_file
+
+    if not input_file.exists():
+        fail(f"{input_file}: no such file")
+    catalog = parse_file(input_file)
+    write_items(catalog.items, fmt, output)
+    for warning in catalog.warnings:
+        click.echo(f"catalog-graph: warning: {input_file}: {warning}", err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

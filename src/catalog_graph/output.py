@@ -1,0 +1,81 @@
+"""Items out: JSON Lines, JSON or CSV, to stdout or atomically to a file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from .models import DisclosureItem
+
+CSV_COLUMNS = [
+    "catalog", "id", "number", "path", "content", "basis", "time_limit", "time_limit_kind",
+    "time_limit_days", "time_limit_working_days", "time_limit_deadline", "subject", "channels",
+    "audience", "method", "level", "source_file", "source_page", "source_row", "citations",
+    "regulations", "warnings",
+]
+
+
+def item_json(item: DisclosureItem) -> str:
+    """One item as one line of JSON (keys in contract order, non-ASCII kept)."""
+    return json.dumps(item.to_dict(), ensure_ascii=False)
+
+
+def render_items(items: Iterable[DisclosureItem], fmt: str) -> str:
+    """Items as jsonl, json or csv text."""
+    if fmt == "jsonl":
+        return "".join(item_json(i) + "\n" for i in items)
+    if fmt == "json":
+        return json.dumps([i.to_dict() for i in items], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        for i in items:
+            tl = i.time_limit
+            writer.writerow([
+                i.catalog, i.id, i.number or "", " > ".join(i.path), i.content or "", i.basis or "",
+                tl.text if tl else "", tl.kind if tl else "", "" if not tl or tl.days is None else tl.days,
+                "" if not tl or tl.working_days is None else str(tl.working_days).lower(),
+                tl.deadline if tl and tl.deadline else "", i.subject or "", "；".join(i.channels),
+                "；".join(i.audience), "；".join(i.method), "；".join(i.level), i.source.file,
+                "" if i.source.page is None else i.source.page, i.source.row,
+                "；".join(c.text for c in i.citations),
+                "；".join(c.regulation or "" for c in i.citations), "；".join(i.warnings),
+            ])
+        return buf.getvalue()
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write a file so that it is either complete or absent (temp file, then rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def write_items(items: list[DisclosureItem], fmt: str, output: Path | None) -> None:
+    """Items to a file (atomically; CSV with a BOM so that Excel reads it as UTF-8) or stdout."""
+    text = render_items(items, fmt)
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    write_atomic(output, ("\ufeff" + text) if fmt == "csv" else text)

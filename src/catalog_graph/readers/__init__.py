@@ -1,0 +1,79 @@
+"""Readers: a file → a RawTable (cells with provenance). One module per format.
+
+Every reader exposes ``read(path: Path, display: str) -> RawTable`` and raises
+CatalogError for input it cannot read. The format is detected from the content
+first (magic bytes), the extension second.
+"""
+
+from __future__ import annotations
+
+import importlib
+import zipfile
+from pathlib import Path
+
+from ..errors import CatalogError
+from ..models import RawTable
+
+FORMATS = ("text", "pdf", "xlsx", "docx", "html")
+
+_EXTENSIONS = {
+    ".txt": "text", ".tsv": "text", ".csv": "text", ".text": "text",
+    ".pdf": "pdf",
+    ".xlsx": "xlsx", ".xlsm": "xlsx",
+    ".docx": "docx",
+    ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
+}
+
+
+def detect_format(path: Path) -> str:
+    """The format of a file, from its first bytes, then its extension.
+
+    PDF (%PDF), zip containers told apart by their parts (xl/ → xlsx, word/ → docx),
+    HTML by a leading tag; anything else that is text by extension → text.
+    """
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except IsADirectoryError:
+        raise CatalogError(str(path), "is a folder, not a file", "unsupported") from None
+    except OSError as exc:
+        raise CatalogError(str(path), f"cannot be opened ({exc.strerror or exc})", "unreadable") from None
+    ext = path.suffix.lower()
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = zf.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            if ext in (".xlsx", ".xlsm", ".docx"):
+                return _EXTENSIONS[ext]  # the reader says how it is broken
+            raise CatalogError(str(path), "is a damaged zip archive, not a catalog", "corrupt") from None
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        if any(n.startswith("word/") for n in names):
+            return "docx"
+        raise CatalogError(str(path), "is a zip archive that is neither a workbook nor a Word document",
+                           "unsupported")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise CatalogError(str(path), "is a legacy Office file (.xls/.doc); save it as .xlsx or .docx",
+                           "unsupported")
+    probe = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if probe.startswith((b"<!doctype html", b"<html", b"<?xml")) or (
+        ext in (".html", ".htm", ".xhtml", ".shtml") and probe.startswith(b"<")
+    ):
+        return "html"
+    if ext in _EXTENSIONS and _EXTENSIONS[ext] not in ("pdf", "xlsx", "docx"):
+        return _EXTENSIONS[ext]
+    if ext in (".pdf", ".xlsx", ".xlsm", ".docx"):
+        kind = _EXTENSIONS[ext]
+        raise CatalogError(str(path), f"is named {ext} but its content is not {kind.upper()}", "corrupt")
+    return "text"
+
+
+def read_table(path: Path, display: str | None = None) -> tuple[RawTable, str]:
+    """Read any supported file into a RawTable; returns it with the detected format."""
+    display = display if display is not None else str(path)
+    fmt = detect_format(path)
+    module = importlib.import_module(f"{__name__}.{fmt}")
+    return module.read(path, display), fmt
