@@ -28,13 +28,13 @@ def decode(data: bytes, display: str) -> str:
         return _checked(data, "utf-16", display)
     sample = data[:8192]
     if b"\x00" in sample:
-        even = sample[0::2].count(0)
-        odd = sample[1::2].count(0)
-        half = max(len(sample) // 2, 1)
-        if odd > 0.05 * half and even < odd / 8:
-            return _checked(data, "utf-16-le", display)
-        if even > 0.05 * half and odd < even / 8:
-            return _checked(data, "utf-16-be", display)
+        # UTF-16 without a BOM: the byte order whose text reads as text.
+        best = max(((_plausibility(sample, enc), enc) for enc in ("utf-16-le", "utf-16-be")))
+        if best[0] >= 0.9:
+            try:
+                return _checked(data, best[1], display)
+            except CatalogError:
+                pass
         raise CatalogError(display, "holds binary data, not a text catalog", "binary")
     for encoding in ("utf-8", "gb18030"):
         try:
@@ -44,6 +44,16 @@ def decode(data: bytes, display: str) -> str:
         _reject_binary(text, display)
         return text
     raise CatalogError(display, "is not text in UTF-8, UTF-16 or GB18030", "encoding")
+
+
+def _plausibility(sample: bytes, encoding: str) -> float:
+    """The share of characters that ordinary catalog text is made of (0 when it does not decode)."""
+    text = sample[: len(sample) // 2 * 2].decode(encoding, errors="replace")
+    if not text:
+        return 0.0
+    good = sum(1 for ch in text if ch in "\t\r\n" or " " <= ch <= "~" or "\u3000" <= ch <= "\u9fff"
+               or "\uff00" <= ch <= "\uffef" or "\u2000" <= ch <= "\u27bf")
+    return good / len(text)
 
 
 def _checked(data: bytes, encoding: str, display: str) -> str:
