@@ -29,7 +29,7 @@ def decode(data: bytes, display: str) -> str:
     sample = data[:8192]
     if b"\x00" in sample:
         # UTF-16 without a BOM: the byte order whose text reads as text.
-        best = max(((_plausibility(sample, enc), enc) for enc in ("utf-16-le", "utf-16-be")))
+        best = max((_plausibility(sample, enc), enc) for enc in ("utf-16-le", "utf-16-be"))
         if best[0] >= 0.9:
             try:
                 return _checked(data, best[1], display)
