@@ -8,6 +8,7 @@ sit in the wrong columns can be put right.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Fields a column can hold.
 NUMBER, LEVEL, CONTENT, BASIS, TIME, SUBJECT, CHANNELS, AUDIENCE, METHOD, TIER = (
@@ -122,12 +123,14 @@ _SUBJECT = re.compile(
 _NUMBER = re.compile(r"^(?:\d+(?:[.．]\d+)*[.．、]?|[一二三四五六七八九十]+[、.．]?|[（(][一二三四五六七八九十\d]+[）)])$")
 
 
+@lru_cache(maxsize=65536)
 def is_mark(text: str) -> bool:
     """A ✓-style mark (✓ √ ● ■ …) meaning 'yes' in a mark column."""
     t = text.strip()
     return bool(t) and (t in MARK_WORDS or all(ch in MARKS for ch in t))
 
 
+@lru_cache(maxsize=65536)
 def looks_like(text: str) -> frozenset[str]:
     """The fields a cell's text could belong to, judged by what it holds."""
     t = text.strip()

@@ -64,11 +64,12 @@ class Header:
     signatures: list[tuple[str, ...]]  # the header rows' texts, to drop repeats
 
     def of(self, field: str) -> list[Column]:
+        """The columns holding a field, left to right."""
         return [c for c in self.columns if c.field == field]
 
     def first(self, field: str) -> Column | None:
-        cols = self.of(field)
-        return cols[0] if cols else None
+        """The first column holding a field, if any."""
+        return next((c for c in self.columns if c.field == field), None)
 
 
 # ---------------------------------------------------------------- cells
@@ -249,6 +250,11 @@ class _Layout:
         self.marks = [c for c in header.columns if c.mark]
         self.typed = self._typed()
         self.number_col = header.first(C.NUMBER)
+        self.content_col = header.first(C.CONTENT)
+        self.first_of = {f: header.first(f) for f in (C.CONTENT, C.BASIS, C.TIME, C.SUBJECT, C.CHANNELS,
+                                                      C.AUDIENCE, C.METHOD, C.TIER)}
+        self.marks_of = {f: [c for c in header.of(f) if c.mark] for f in (C.AUDIENCE, C.METHOD, C.TIER)}
+        self.extras = [c for c in header.columns if c.field == "extra" and c.label]
         self.warnings: list[str] = []
         method_col = header.first(C.METHOD)
         self.default_method = "依申请" if ("依申请" in title and "主动" not in title) else "主动"
@@ -275,12 +281,15 @@ class _Layout:
         if not self.can_shift or not self.typed:
             return 0
         assert self.level_end is not None
-        scores = {k: self._fit(row, k) for k in (0, 1, 2)}
+        scores: dict[int, int] = {}
         best = 0
         for k in (1, 2):
             extra = [_own(row[i]) for i in range(self.level_end + 1, self.level_end + 1 + k) if i < len(row)]
             if not any(t.strip() for t in extra) or any(looks & STRONG for looks in map(C.looks_like, extra)):
-                continue
+                break
+            if not scores:
+                scores[0] = self._fit(row, 0)
+            scores[k] = self._fit(row, k)
             if scores[k] > scores[best] + 1:
                 best = k
         return best
@@ -299,7 +308,7 @@ class _Layout:
                 score += 2
             elif kinds & STRONG:
                 score -= 2
-        content = self.header.first(C.CONTENT)
+        content = self.content_col
         if content is not None and content.index + k < len(row):
             if C.looks_like(_own(row[content.index + k])) & STRONG:
                 score -= 2
@@ -478,17 +487,16 @@ def _resolve_levels(slot_cells: Sequence[Cell], prev: Sequence[tuple[str, ...]])
 def layout_item(layout: _Layout, values: dict[int, str], path: list[str], group: str | None,
                 row_number: int, page: int | None, notes: list[str]) -> DisclosureItem:
     """One item from a row's resolved values."""
-    header = layout.header
 
     def text_of(field: str) -> str | None:
-        col = header.first(field)
+        col = layout.first_of[field]
         if col is None or col.mark:
             return None
         value = " ".join(values.get(col.index, "").split()) if field != C.BASIS else values.get(col.index, "").strip()
         return value or None
 
     def marked(field: str) -> list[str]:
-        return [c.label for c in header.of(field) if c.mark and C.is_mark(values.get(c.index, ""))]
+        return [c.label for c in layout.marks_of[field] if C.is_mark(values.get(c.index, ""))]
 
     warnings = list(notes)
     audience = marked(C.AUDIENCE) or split_list(text_of(C.AUDIENCE))
@@ -498,25 +506,26 @@ def layout_item(layout: _Layout, values: dict[int, str], path: list[str], group:
         method = [layout.default_method] if C.is_mark(raw) else split_methods(raw)
     tiers = marked(C.TIER) or split_list(text_of(C.TIER))
     subject = text_of(C.SUBJECT)
-    if subject is None and header.first(C.SUBJECT) is not None:
+    if subject is None and layout.first_of[C.SUBJECT] is not None:
         if layout.body:
             subject = layout.body
             warnings.append(f"公开主体 is empty; filled with the catalog's own body ({layout.body})")
         else:
             warnings.append("公开主体 is empty and the catalog's title names no body")
     extra = {}
-    for col in header.columns:
-        if col.field == "extra" and col.label and values.get(col.index, "").strip():
+    for col in layout.extras:
+        if values.get(col.index, "").strip():
             extra[col.label] = " ".join(values[col.index].split())
     basis = text_of(C.BASIS)
     content = text_of(C.CONTENT)
+    channels = layout.first_of[C.CHANNELS]
     source = Source(layout.table.file, page, row_number)
     key = "\x1f".join([layout.title, str(row_number), group or "", "\x1e".join(path)])
     item_id = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
     return DisclosureItem(
         catalog=layout.title, id=item_id, number=group, path=path, content=content, basis=basis,
         time_limit=parse_time_limit(text_of(C.TIME)), subject=subject,
-        channels=split_channels(values.get(header.first(C.CHANNELS).index, "") if header.first(C.CHANNELS) else None),
+        channels=split_channels(values.get(channels.index, "") if channels else None),
         audience=audience, method=method, source=source, citations=[], warnings=warnings,
         level=tiers, extra=extra,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
+import re
 from pathlib import Path
 
 from ..errors import CatalogError
@@ -75,16 +75,18 @@ def _reject_binary(text: str, display: str) -> None:
         raise CatalogError(display, "holds binary data, not a text catalog", "binary")
 
 
+_SPECIAL = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\u3000\xa0\r\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"), None)
 
 
 def clean_cell(text: str) -> str:
     """A cell's text with invisible characters removed, odd spaces made plain, ends trimmed."""
+    if not _SPECIAL.search(text):
+        return text.strip()
     text = text.translate(_INVISIBLE).replace("\u3000", " ").replace("\xa0", " ")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
-        text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
-    return text.strip()
+    return _CONTROL.sub("", text).strip()
 
 
 def read(path: Path, display: str) -> RawTable:
