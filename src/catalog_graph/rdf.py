@@ -1,0 +1,576 @@
+"""Catalogs and regulations → RDF quads (pyoxigraph terms), and their serializations.
+
+One named graph per catalog (named by the catalog's IRI) holds the catalog, its items, item
+categories, time limits, citations and source rows. Regulations, their provisions and issuers —
+shared by every catalog that cites them, one node each — go in ``…/graph/regulations``; the
+concept schemes of ``ontology/vocabularies`` and the concepts minted for values they do not list
+go in ``…/graph/vocabulary``. See ``ontology/catalog-graph.ttl`` for the terms.
+
+The per-catalog part (:func:`catalog_quads`) needs nothing but the catalog, so it can run in a
+worker process; the shared parts (:func:`regulation_quads`, :func:`vocabulary_quads`) are made
+once from what all catalogs cited. :func:`nquads` gives sorted, de-duplicated N-Quads lines: the
+same input always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from .iris import ONTOLOGY, Iris, clean_text
+from .models import Catalog, Citation, DisclosureItem, Provision, Regulation
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyoxigraph as ox
+    import rdflib
+
+CG = ONTOLOGY
+ELI = "http://data.europa.eu/eli/ontology#"
+DCTERMS = "http://purl.org/dc/terms/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+TIME = "http://www.w3.org/2006/time#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+
+PREFIXES: dict[str, str] = {
+    "cg": CG, "eli": ELI, "dcterms": DCTERMS, "skos": SKOS, "prov": PROV, "time": TIME,
+    "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL,
+}
+
+LANGUAGE = "zh"  # the language of everything read from a catalog
+
+# vocabulary name → (concept scheme, concept class)
+SCHEMES: dict[str, tuple[str, str]] = {
+    "channel": (f"{CG}ChannelList", f"{CG}Channel"),
+    "audience": (f"{CG}AudienceList", f"{CG}Audience"),
+    "method": (f"{CG}DisclosureMethodList", f"{CG}DisclosureMethod"),
+    "time-limit-kind": (f"{CG}TimeLimitKindList", f"{CG}TimeLimitKind"),
+    "document-kind": (f"{CG}DocumentKindList", f"{CG}DocumentKind"),
+}
+
+IN_FORCE = {True: f"{ELI}InForce-inForce", False: f"{ELI}InForce-notInForce"}
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The concept schemes of ``ontology/vocabularies``: their triples and a label lookup."""
+
+    triples: tuple[Any, ...]
+    lookup: Mapping[str, Mapping[str, str]]  # vocabulary name → label or notation → concept IRI
+
+    def concept(self, name: str, label: str) -> str | None:
+        """The concept a value names in vocabulary ``name``, or None when it lists none."""
+        return self.lookup.get(name, {}).get(label)
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    """Load the concept schemes once per process."""
+    import pyoxigraph as ox
+
+    from .paths import ontology_dir
+
+    triples: list[ox.Triple] = []
+    for path in sorted((ontology_dir() / "vocabularies").glob("*.ttl")):
+        triples.extend(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    by_scheme = {scheme: name for name, (scheme, _) in SCHEMES.items()}
+    scheme_of: dict[str, str] = {}
+    for t in triples:
+        if t.predicate.value == f"{SKOS}inScheme" and t.object.value in by_scheme:
+            scheme_of[t.subject.value] = by_scheme[t.object.value]
+    lookup: dict[str, dict[str, str]] = {name: {} for name in SCHEMES}
+    # prefLabel and notation win over altLabel
+    for predicates in ((f"{SKOS}prefLabel", f"{SKOS}notation"), (f"{SKOS}altLabel",)):
+        for t in triples:
+            name = scheme_of.get(t.subject.value)
+            if name and t.predicate.value in predicates:
+                lookup[name].setdefault(t.object.value, t.subject.value)
+    return Vocabulary(tuple(triples), lookup)
+
+
+# --------------------------------------------------------------------------- terms
+
+
+class _Terms:
+    """Term constructors bound to one pyoxigraph import (kept out of module import time)."""
+
+    def __init__(self) -> None:
+        import pyoxigraph as ox
+
+        self.ox = ox
+        self.NamedNode = ox.NamedNode
+        self.Literal = ox.Literal
+        self.Quad = ox.Quad
+        self.type = ox.NamedNode(f"{RDF}type")
+        self.p: dict[str, ox.NamedNode] = {}
+        self.xsd_decimal = ox.NamedNode(f"{XSD}decimal")
+        self.xsd_date = ox.NamedNode(f"{XSD}date")
+        self.xsd_gmonthday = ox.NamedNode(f"{XSD}gMonthDay")
+        self.xsd_gyearmonth = ox.NamedNode(f"{XSD}gYearMonth")
+        self.xsd_gyear = ox.NamedNode(f"{XSD}gYear")
+
+    def n(self, iri: str) -> ox.NamedNode:
+        """A named node, cached for the fixed vocabulary IRIs."""
+        node = self.p.get(iri)
+        if node is None:
+            node = self.NamedNode(iri)
+            if iri.startswith((CG, ELI, DCTERMS, SKOS, PROV, TIME, RDF, RDFS, XSD, OWL)):
+                self.p[iri] = node
+        return node
+
+    def zh(self, text: str) -> ox.Literal:
+        """A literal in the catalog's language."""
+        return self.Literal(clean_text(text), language=LANGUAGE)
+
+    def s(self, text: str) -> ox.Literal:
+        """A plain string literal (identifiers, paths, warnings)."""
+        return self.Literal(clean_text(text))
+
+
+@lru_cache(maxsize=1)
+def _terms() -> _Terms:
+    return _Terms()
+
+
+# --------------------------------------------------------------------------- catalogs
+
+
+@dataclass
+class CatalogQuads:
+    """What one catalog contributes to the graph."""
+
+    graph: str  # the catalog's IRI, which names its graph
+    quads: list[Any]
+    regulations: set[str] = field(default_factory=set)  # ids of the regulations it cites
+    provisions: set[tuple[str, tuple[int | None, ...]]] = field(default_factory=set)
+    concepts: set[tuple[str, str]] = field(default_factory=set)  # minted (vocabulary, label)
+
+
+def provision_key(provision: Provision) -> tuple[int | None, ...]:
+    """A hashable key for a provision: (chapter, article, paragraph, item)."""
+    return (provision.chapter, provision.article, provision.paragraph, provision.item)
+
+
+def provision_from_key(key: tuple[int | None, ...]) -> Provision:
+    chapter, article, paragraph, item = key
+    return Provision(article=article, paragraph=paragraph, item=item, chapter=chapter)
+
+
+def catalog_quads(catalog: Catalog, iris: Iris | None = None) -> CatalogQuads:
+    """The quads of one catalog's named graph, and what it cites from the shared graphs."""
+    iris = iris or Iris()
+    t = _terms()
+    n, Q = t.n, t.Quad
+    cat_iri = iris.catalog(catalog.file)
+    g = n(cat_iri)
+    cat = n(cat_iri)
+    out = CatalogQuads(cat_iri, [])
+    quads = out.quads
+    vocab = vocabulary()
+
+    def add(s: Any, p: str, o: Any) -> None:
+        quads.append(Q(s, n(p), o, g))
+
+    files: dict[str, Any] = {}
+
+    def file_node(path: str) -> Any:
+        node = files.get(path)
+        if node is None:
+            node = files[path] = n(iris.source_file(cat_iri, path))
+            add(node, RDF + "type", n(f"{CG}SourceFile"))
+            add(node, f"{CG}filePath", t.s(path))
+            add(node, f"{DCTERMS}format", t.s(catalog.format))
+        return node
+
+    def concept(name: str, label: str) -> Any:
+        iri = vocab.concept(name, label)
+        if iri is None:
+            iri = iris.concept(name, clean_text(label))
+            out.concepts.add((name, clean_text(label)))
+        return n(iri)
+
+    add(cat, RDF + "type", n(f"{CG}Catalog"))
+    add(cat, f"{DCTERMS}title", t.zh(catalog.title))
+    if catalog.body:
+        add(cat, f"{CG}body", t.zh(catalog.body))
+    add(cat, f"{PROV}wasDerivedFrom", file_node(catalog.file))
+    for warning in catalog.warnings:
+        add(cat, f"{CG}warning", t.s(warning))
+
+    categories: set[tuple[str, ...]] = set()
+    for item in catalog.items:
+        _item_quads(item, cat, cat_iri, iris, t, add, concept, file_node, categories, out)
+    for path in sorted(categories):
+        node = n(iris.category(cat_iri, path))
+        add(node, RDF + "type", n(f"{CG}ItemCategory"))
+        add(node, f"{SKOS}prefLabel", t.zh(path[-1]))
+        add(node, f"{CG}depth", t.Literal(len(path)))
+        add(node, f"{CG}inCatalog", cat)
+        if len(path) > 1:
+            add(node, f"{SKOS}broader", n(iris.category(cat_iri, path[:-1])))
+    return out
+
+
+def _item_quads(item: DisclosureItem, cat: Any, cat_iri: str, iris: Iris, t: _Terms, add: Any,
+                concept: Any, file_node: Any, categories: set[tuple[str, ...]],
+                out: CatalogQuads) -> None:
+    n, zh, s, L = t.n, t.zh, t.s, t.Literal
+    iri = iris.item(cat_iri, item.id)
+    node = n(iri)
+    add(node, RDF + "type", n(f"{CG}DisclosureItem"))
+    add(node, f"{CG}inCatalog", cat)
+    add(node, f"{DCTERMS}identifier", s(item.id))
+    if item.number is not None:
+        add(node, f"{CG}number", s(item.number))
+    if item.path:
+        add(node, f"{SKOS}prefLabel", zh(item.path[-1]))
+        add(node, f"{CG}depth", L(len(item.path)))
+        if len(item.path) > 1:
+            parent = tuple(item.path[:-1])
+            for depth in range(1, len(parent) + 1):
+                categories.add(parent[:depth])
+            add(node, f"{CG}category", n(iris.category(cat_iri, parent)))
+    if item.content:
+        add(node, f"{CG}content", zh(item.content))
+    if item.basis:
+        add(node, f"{CG}basisText", zh(item.basis))
+    if item.subject:
+        add(node, f"{CG}subject", zh(item.subject))
+    for name, values, prop in (("channel", item.channels, "channel"),
+                               ("audience", item.audience, "audience"),
+                               ("method", item.method, "disclosureMethod")):
+        for value in values:
+            add(node, f"{CG}{prop}", concept(name, value))
+    for value in item.level:
+        add(node, f"{CG}level", zh(value))
+    for warning in item.warnings:
+        add(node, f"{CG}warning", s(warning))
+
+    source = n(f"{iri}#source")
+    add(node, f"{PROV}wasDerivedFrom", source)
+    add(source, RDF + "type", n(f"{CG}SourceRow"))
+    add(source, f"{DCTERMS}isPartOf", file_node(item.source.file))
+    add(source, f"{CG}row", L(item.source.row))
+    if item.source.page is not None:
+        add(source, f"{CG}page", L(item.source.page))
+
+    tl = item.time_limit
+    if tl is not None:
+        limit = n(f"{iri}#time-limit")
+        add(node, f"{CG}timeLimit", limit)
+        add(limit, RDF + "type", n(f"{CG}TimeLimit"))
+        add(limit, f"{CG}text", zh(tl.text))
+        add(limit, f"{CG}timeLimitKind", concept("time-limit-kind", tl.kind))
+        if tl.kind == "within_days" and tl.days is not None:
+            duration = n(f"{iri}#duration")
+            add(limit, f"{CG}duration", duration)
+            add(duration, RDF + "type", n(f"{TIME}Duration"))
+            add(duration, f"{TIME}numericDuration", L(str(int(tl.days)), datatype=t.xsd_decimal))
+            add(duration, f"{TIME}unitType", n(f"{TIME}unitDay"))
+            if tl.working_days is not None:
+                add(duration, f"{CG}workingDays", L(bool(tl.working_days)))
+        if tl.deadline and re.fullmatch(r"\d\d-\d\d", tl.deadline):
+            add(limit, f"{CG}deadline", L(f"--{tl.deadline}", datatype=t.xsd_gmonthday))
+
+    for index, citation in enumerate(item.citations, 1):
+        _citation_quads(citation, node, f"{iri}#citation-{index}", iris, t, add, out)
+
+
+def _citation_quads(citation: Citation, item: Any, iri: str, iris: Iris, t: _Terms, add: Any,
+                    out: CatalogQuads) -> None:
+    n, L = t.n, t.Literal
+    node = n(iri)
+    add(item, f"{CG}citation", node)
+    add(node, RDF + "type", n(f"{CG}Citation"))
+    add(node, f"{CG}text", t.zh(citation.text))
+    add(node, f"{CG}start", L(citation.start))
+    add(node, f"{CG}end", L(citation.end))
+    if citation.title:
+        add(node, f"{CG}citedTitle", t.zh(citation.title))
+    if citation.doc_number:
+        add(node, f"{CG}citedDocNumber", t.s(citation.doc_number))
+    for warning in citation.warnings:
+        add(node, f"{CG}warning", t.s(warning))
+    if citation.regulation is None:
+        return
+    regulation = n(iris.regulation(citation.regulation))
+    out.regulations.add(citation.regulation)
+    add(node, f"{CG}cites", regulation)
+    add(item, f"{CG}legalBasis", regulation)
+    for provision in citation.provisions:
+        p_iri = iris.provision(citation.regulation, provision)
+        if p_iri is None:
+            continue
+        out.provisions.add((citation.regulation, provision_key(provision)))
+        add(node, f"{CG}citesProvision", n(p_iri))
+        add(item, f"{CG}legalProvision", n(p_iri))
+
+
+# --------------------------------------------------------------------------- regulations
+
+
+def merge_regulations(records: Iterable[Regulation]) -> dict[str, Regulation]:
+    """One record per regulation id, whatever order the records come in.
+
+    Records of one id from different catalogs agree when the authority file knows the
+    regulation; when they differ (titles seen only in catalogs), the one from the authority
+    wins, then the title seen most often, then the smallest; every other title becomes an alias.
+    """
+    by_id: dict[str, list[Regulation]] = {}
+    for record in records:
+        by_id.setdefault(record.id, []).append(record)
+    merged: dict[str, Regulation] = {}
+    for reg_id in sorted(by_id):
+        group = by_id[reg_id]
+        counts = Counter(r.title for r in group)
+        best = min(group, key=lambda r: (not r.in_authority, -counts[r.title], r.title,
+                                         r.doc_number or "", r.date or ""))
+        aliases = {a for r in group for a in (r.title, *r.aliases)} - {best.title}
+        merged[reg_id] = Regulation(
+            id=best.id, title=best.title, doc_number=best.doc_number, issuer=list(best.issuer),
+            doc_type=best.doc_type, date=best.date, in_force=best.in_force,
+            aliases=sorted(aliases), in_authority=best.in_authority,
+        )
+    return merged
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(number: int) -> str:
+    """1 → 一, 10 → 十, 20 → 二十, 105 → 一百零五, 1010 → 一千零一十 (0 < number < 10000)."""
+    if not 0 < number < 10000:
+        return str(number)
+    out = ""
+    zero = False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = number // value % 10
+        if digit == 0:
+            zero = bool(out)
+            continue
+        if zero:
+            out += "零"
+            zero = False
+        if not (unit == "十" and digit == 1 and not out):
+            out += _CN_DIGITS[digit]
+        out += unit
+    return out
+
+
+def provision_label(provision: Provision) -> str:
+    """第三章, 第二十条, 第二十条第一款第（五）项 …"""
+    label = ""
+    if provision.chapter is not None:
+        label += f"第{chinese_numeral(provision.chapter)}章"
+    if provision.article is not None:
+        label += f"第{chinese_numeral(provision.article)}条"
+    if provision.paragraph is not None:
+        label += f"第{chinese_numeral(provision.paragraph)}款"
+    if provision.item is not None:
+        label += f"第（{chinese_numeral(provision.item)}）项"
+    return label
+
+
+def _date_literal(t: _Terms, date: str) -> Any | None:
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", date):
+        return t.Literal(date, datatype=t.xsd_date)
+    if re.fullmatch(r"\d{4}-\d\d", date):
+        return t.Literal(date, datatype=t.xsd_gyearmonth)
+    if re.fullmatch(r"\d{4}", date):
+        return t.Literal(date, datatype=t.xsd_gyear)
+    return None
+
+
+def regulation_quads(regulations: Mapping[str, Regulation],
+                     provisions: Iterable[tuple[str, tuple[int | None, ...]]] = (),
+                     iris: Iris | None = None) -> tuple[list[Any], set[tuple[str, str]]]:
+    """The regulations graph: regulations, the provisions cited, issuers.
+
+    Returns the quads and the (vocabulary, label) document kinds no vocabulary lists.
+    """
+    iris = iris or Iris()
+    t = _terms()
+    n, Q = t.n, t.Quad
+    g = n(iris.regulations_graph)
+    vocab = vocabulary()
+    quads: list[Any] = []
+    minted: set[tuple[str, str]] = set()
+
+    def add(s: Any, p: str, o: Any) -> None:
+        quads.append(Q(s, n(p), o, g))
+
+    issuers: set[str] = set()
+    for reg in sorted(regulations.values(), key=lambda r: r.id):
+        node = n(iris.regulation(reg.id))
+        add(node, RDF + "type", n(f"{ELI}LegalResource"))
+        add(node, f"{RDFS}label", t.zh(reg.title))
+        add(node, f"{DCTERMS}identifier", t.s(reg.id))
+        for alias in reg.aliases:
+            if alias != reg.title:
+                add(node, f"{SKOS}altLabel", t.zh(alias))
+        if reg.doc_number:
+            add(node, f"{ELI}id_local", t.s(reg.doc_number))
+        for issuer in reg.issuer:
+            issuers.add(issuer)
+            add(node, f"{ELI}passed_by", n(iris.agent(issuer)))
+        if reg.doc_type:
+            kind = vocab.concept("document-kind", reg.doc_type)
+            if kind is None:
+                kind = iris.concept("document-kind", clean_text(reg.doc_type))
+                minted.add(("document-kind", clean_text(reg.doc_type)))
+            add(node, f"{ELI}type_document", n(kind))
+        if reg.date:
+            literal = _date_literal(t, reg.date)
+            if literal is not None:
+                add(node, f"{ELI}date_document", literal)
+        if reg.in_force is not None:
+            add(node, f"{ELI}in_force", n(IN_FORCE[bool(reg.in_force)]))
+        add(node, f"{CG}inAuthority", t.Literal(bool(reg.in_authority)))
+    for issuer in sorted(issuers):
+        node = n(iris.agent(issuer))
+        add(node, RDF + "type", n(f"{CG}Issuer"))
+        add(node, f"{RDFS}label", t.zh(issuer))
+    for reg_id, key in sorted(provisions, key=lambda p: (p[0], [-1 if v is None else v for v in p[1]])):
+        if reg_id not in regulations:
+            continue
+        provision = provision_from_key(key)
+        iri = iris.provision(reg_id, provision)
+        if iri is None:
+            continue
+        node = n(iri)
+        add(node, RDF + "type", n(f"{ELI}LegalResourceSubdivision"))
+        add(node, f"{ELI}is_part_of", n(iris.regulation(reg_id)))
+        add(node, f"{RDFS}label", t.zh(provision_label(provision)))
+        for prop, value in (("chapter", provision.chapter), ("article", provision.article),
+                            ("paragraph", provision.paragraph), ("item", provision.item)):
+            if value is not None:
+                add(node, f"{CG}{prop}", t.Literal(int(value)))
+    return quads, minted
+
+
+def vocabulary_quads(minted: Iterable[tuple[str, str]], iris: Iris | None = None) -> list[Any]:
+    """The vocabulary graph: the concept schemes, and a concept for each value they do not list."""
+    iris = iris or Iris()
+    t = _terms()
+    n, Q = t.n, t.Quad
+    g = n(iris.vocabulary_graph)
+    quads = [Q(tr.subject, tr.predicate, tr.object, g) for tr in vocabulary().triples]
+    for name, label in sorted(set(minted)):
+        scheme, cls = SCHEMES[name]
+        node = n(iris.concept(name, label))
+        quads.append(Q(node, t.type, n(f"{SKOS}Concept"), g))
+        quads.append(Q(node, t.type, n(cls), g))
+        quads.append(Q(node, n(f"{SKOS}prefLabel"), t.zh(label), g))
+        quads.append(Q(node, n(f"{SKOS}inScheme"), n(scheme), g))
+    return quads
+
+
+# --------------------------------------------------------------------------- whole graphs
+
+
+def graph_quads(catalogs: Iterable[Catalog], regulations: Iterable[Regulation] = (),
+                iris: Iris | None = None) -> list[Any]:
+    """Every quad of a (small) graph of catalogs: their graphs, regulations, vocabulary.
+
+    ``regulations`` are the records of the regulations the catalogs cite (those not cited are
+    left out). For a corpus, ``catalog_graph.build`` streams the same quads catalog by catalog.
+    """
+    iris = iris or Iris()
+    quads: list[Any] = []
+    cited: set[str] = set()
+    provisions: set[tuple[str, tuple[int | None, ...]]] = set()
+    minted: set[tuple[str, str]] = set()
+    for catalog in catalogs:
+        part = catalog_quads(catalog, iris)
+        quads.extend(part.quads)
+        cited |= part.regulations
+        provisions |= part.provisions
+        minted |= part.concepts
+    merged = merge_regulations(r for r in regulations if r.id in cited)
+    reg_quads, kinds = regulation_quads(merged, provisions, iris)
+    quads.extend(reg_quads)
+    quads.extend(vocabulary_quads(minted | kinds, iris))
+    return quads
+
+
+def nquads(quads: Iterable[Any]) -> list[bytes]:
+    """Sorted, de-duplicated N-Quads lines (each ending in a newline)."""
+    import pyoxigraph as ox
+
+    data = ox.serialize(list(quads), format=ox.RdfFormat.N_QUADS)
+    return sorted(set(data.splitlines(keepends=True)))
+
+
+def prefix_header() -> bytes:
+    """The ``@prefix`` lines of every Turtle file written, in a fixed order."""
+    return "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items()).encode("utf-8")
+
+
+def turtle_body(quads: Iterable[Any]) -> bytes:
+    """The triples of some quads as Turtle without its ``@prefix`` lines (see :func:`prefix_header`).
+
+    Triples are sorted (subject, predicate, object), so the same quads give the same bytes, and
+    bodies of graphs with disjoint subjects can be concatenated after one header.
+    """
+    import pyoxigraph as ox
+
+    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads},
+                     key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    if not triples:
+        return b""
+    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    lines = data.splitlines(keepends=True)
+    start = 0
+    while start < len(lines) and lines[start].startswith(b"@prefix "):
+        start += 1
+    return b"".join(lines[start:])
+
+
+FORMATS = ("turtle", "nt", "nquads", "trig", "json-ld")
+
+
+def serialize(quads: Iterable[Any], fmt: str = "turtle") -> bytes:
+    """Quads in one format: ``turtle`` and ``nt`` (graphs merged), ``nquads``, ``trig``, ``json-ld``.
+
+    Output is sorted, so the same quads give the same bytes.
+    """
+    import pyoxigraph as ox
+
+    quads = list(quads)
+    if fmt == "nquads":
+        return b"".join(nquads(quads))
+    if fmt == "turtle":
+        return prefix_header() + turtle_body(quads)
+    if fmt == "nt":
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
+        return b"".join(sorted(set(ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
+                                   .splitlines(keepends=True))))
+    if fmt in ("trig", "json-ld"):
+        ordered = sorted(set(quads), key=lambda q: (str(q.graph_name), str(q.subject),
+                                                    str(q.predicate), str(q.object)))
+        if fmt == "json-ld":
+            return ox.serialize(ordered, format=ox.RdfFormat.JSON_LD)
+        data = ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        body = b"".join(line for line in data.splitlines(keepends=True)
+                        if not line.startswith(b"@prefix "))
+        return prefix_header() + body
+    raise ValueError(f"unknown RDF format {fmt!r}; one of {', '.join(FORMATS)}")
+
+
+def to_rdflib(quads: Iterable[Any]) -> rdflib.Dataset:
+    """The quads as an rdflib Dataset (via N-Quads), default graph the union of all graphs."""
+    import rdflib
+
+    dataset = rdflib.Dataset(default_union=True)
+    dataset.parse(data=b"".join(nquads(quads)).decode("utf-8"), format="nquads")
+    return dataset
