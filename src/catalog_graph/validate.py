@@ -1,0 +1,280 @@
+"""``catalog-graph validate``: SHACL conformance and data-quality findings for a built folder.
+
+SHACL (pyshacl, ``ontology/shapes.ttl`` with ``ontology/catalog-graph.ttl`` as ontology) runs
+graph by graph to keep memory bounded: each catalog's named graph together with the shared nodes
+it reaches (regulations, their provisions and issuers, concepts), then the vocabulary graph.
+
+Data-quality findings come from SPARQL over the store: items with no legal basis, citation
+warnings, cited document numbers that differ from the regulation's, documents no longer in force,
+items whose 公开主体 was filled in from the catalog's body, other item warnings.
+
+SHACL violations fail the check (exit 1); findings are reported, and fail it only when strict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .rdf import CG, PREFIXES
+
+SHAPES_FILE = "shapes.ttl"
+ONTOLOGY_FILE = "catalog-graph.ttl"
+
+
+@dataclass
+class Violation:
+    """One SHACL result."""
+
+    graph: str
+    focus: str
+    path: str | None
+    message: str
+    severity: str
+    value: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"graph": self.graph, "focus": self.focus, "path": self.path,
+                "message": self.message, "severity": self.severity, "value": self.value}
+
+
+@dataclass
+class Finding:
+    """One kind of data-quality problem and where it occurs."""
+
+    name: str
+    title: str
+    columns: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "title": self.title, "count": len(self.rows),
+                "rows": [dict(zip(self.columns, row, strict=True)) for row in self.rows]}
+
+
+@dataclass
+class Report:
+    """What validate found."""
+
+    graphs: int = 0
+    triples: int = 0
+    violations: list[Violation] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        return not any(v.severity == "Violation" for v in self.violations)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"conforms": self.conforms, "graphs": self.graphs, "triples": self.triples,
+                "violations": [v.to_dict() for v in self.violations],
+                "findings": [f.to_dict() for f in self.findings]}
+
+
+# --------------------------------------------------------------------------- SHACL
+
+
+SHARED_GRAPHS = ("/graph/regulations", "/graph/vocabulary")
+
+
+def _graph_parts(store: Any) -> Iterator[tuple[str, list[Any]]]:
+    """(graph name, triples) to check one at a time: each catalog's graph with the shared nodes
+    it reaches, then the vocabulary graph."""
+    import pyoxigraph as ox
+
+    graphs = sorted(store.named_graphs(), key=lambda g: g.value)
+    shared = [g for g in graphs if g.value.endswith(SHARED_GRAPHS)]
+
+    def triples_of(graph: Any) -> list[Any]:
+        return [ox.Triple(q.subject, q.predicate, q.object)
+                for q in store.quads_for_pattern(None, None, None, graph)]
+
+    for graph in graphs:
+        if graph not in shared:
+            triples = triples_of(graph)
+            yield graph.value, triples + _reached(store, triples, shared)
+    for graph in shared:
+        if graph.value.endswith("/graph/vocabulary"):
+            yield graph.value, triples_of(graph)
+
+
+def _reached(store: Any, triples: list[Any], shared: list[Any]) -> list[Any]:
+    """The triples of the shared graphs about the nodes a catalog's triples reach, transitively."""
+    import pyoxigraph as ox
+
+    seen: set[Any] = set()
+    frontier = {t.object for t in triples if isinstance(t.object, ox.NamedNode)}
+    out: list[Any] = []
+    while frontier:
+        node = frontier.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for graph in shared:
+            for q in store.quads_for_pattern(node, None, None, graph):
+                out.append(ox.Triple(q.subject, q.predicate, q.object))
+                if isinstance(q.object, ox.NamedNode) and q.object not in seen:
+                    frontier.add(q.object)
+    return out
+
+
+def _to_rdflib(triples: Iterable[Any]) -> Any:
+    import pyoxigraph as ox
+    import rdflib
+
+    graph = rdflib.Graph()
+    data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
+    graph.parse(data=data.decode("utf-8"), format="nt")
+    return graph
+
+
+def shacl(store: Any, ontology_dir: Path | None = None) -> Report:
+    """Validate every graph of a store against the shapes."""
+    import pyshacl
+    import rdflib
+
+    if ontology_dir is None:
+        from .paths import ontology_dir as default_dir
+
+        ontology_dir = default_dir()
+    shapes = rdflib.Graph().parse(str(ontology_dir / SHAPES_FILE), format="turtle")
+    ontology = rdflib.Graph().parse(str(ontology_dir / ONTOLOGY_FILE), format="turtle")
+    report = Report()
+    SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    for name, triples in _graph_parts(store):
+        data = _to_rdflib(triples)
+        report.graphs += 1
+        report.triples += len(data)
+        conforms, results, _ = pyshacl.validate(
+            data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+            allow_warnings=True, meta_shacl=False, advanced=False,
+        )
+        if conforms:
+            continue
+        for result in sorted(results.subjects(rdflib.RDF.type, SH.ValidationResult), key=str):
+            path = results.value(result, SH.resultPath)
+            value = results.value(result, SH.value)
+            severity = results.value(result, SH.resultSeverity)
+            report.violations.append(Violation(
+                graph=name,
+                focus=str(results.value(result, SH.focusNode)),
+                path=_short(path) if isinstance(path, rdflib.URIRef) else None,
+                message=str(results.value(result, SH.resultMessage) or "does not conform"),
+                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                value=str(value) if value is not None else None,
+            ))
+    report.violations.sort(key=lambda v: (v.graph, v.focus, v.path or "", v.message))
+    return report
+
+
+def _short(iri: Any) -> str:
+    text = str(iri)
+    for prefix, namespace in PREFIXES.items():
+        if text.startswith(namespace):
+            return f"{prefix}:{text[len(namespace):]}"
+    return text
+
+
+# --------------------------------------------------------------------------- data quality
+
+FINDINGS: list[tuple[str, str, str]] = [
+    ("items-without-basis", "items with no legal basis", f"""
+        PREFIX cg: <{CG}>
+        SELECT ?catalog ?row ?item ?basis WHERE {{
+          ?i a cg:DisclosureItem ; skos:prefLabel ?item ; cg:inCatalog/dcterms:title ?catalog ;
+             prov:wasDerivedFrom/cg:row ?row .
+          OPTIONAL {{ ?i cg:basisText ?b }}
+          BIND(COALESCE(?b, "(公开依据 empty)") AS ?basis)
+          FILTER NOT EXISTS {{ ?i cg:legalBasis ?r }}
+        }} ORDER BY ?catalog ?row"""),
+    ("citation-warnings", "citation warnings", """
+        SELECT ?catalog ?row ?citation ?warning WHERE {
+          ?i cg:citation ?c ; cg:inCatalog/dcterms:title ?catalog ; prov:wasDerivedFrom/cg:row ?row .
+          ?c cg:text ?citation ; cg:warning ?warning .
+        } ORDER BY ?catalog ?row ?citation ?warning"""),
+    ("wrong-doc-numbers", "cited document numbers that differ from the regulation's", """
+        SELECT ?catalog ?row ?cited ?docNumber ?title WHERE {
+          ?c cg:cites ?r ; cg:citedDocNumber ?cited .
+          ?r eli:id_local ?docNumber ; rdfs:label ?title .
+          FILTER(?cited != ?docNumber)
+          ?i cg:citation ?c ; cg:inCatalog/dcterms:title ?catalog ; prov:wasDerivedFrom/cg:row ?row .
+        } ORDER BY ?catalog ?row ?cited"""),
+    ("not-in-force", "cited documents no longer in force", """
+        SELECT ?catalog ?row ?title WHERE {
+          ?r eli:in_force eli:InForce-notInForce ; rdfs:label ?title .
+          ?i cg:legalBasis ?r ; cg:inCatalog/dcterms:title ?catalog ; prov:wasDerivedFrom/cg:row ?row .
+        } ORDER BY ?catalog ?row ?title"""),
+    ("subject-filled-in", "items whose 公开主体 was filled in", """
+        SELECT ?catalog ?row ?item ?subject WHERE {
+          ?i cg:warning ?w ; skos:prefLabel ?item ; cg:inCatalog/dcterms:title ?catalog ;
+             prov:wasDerivedFrom/cg:row ?row .
+          OPTIONAL { ?i cg:subject ?s }
+          BIND(COALESCE(?s, "(none)") AS ?subject)
+          FILTER(STRSTARTS(?w, "公开主体 is empty"))
+        } ORDER BY ?catalog ?row"""),
+    ("item-warnings", "other item warnings", """
+        SELECT ?catalog ?row ?item ?warning WHERE {
+          ?i cg:warning ?warning ; skos:prefLabel ?item ; cg:inCatalog/dcterms:title ?catalog ;
+             prov:wasDerivedFrom/cg:row ?row .
+          FILTER(!STRSTARTS(?warning, "公开主体 is empty"))
+        } ORDER BY ?catalog ?row ?warning"""),
+]
+
+
+def data_quality(store: Any) -> list[Finding]:
+    """The data-quality findings of a store, one Finding per kind (possibly without rows)."""
+    from .query import show_term
+    from .store import run_query
+
+    findings = []
+    for name, title, sparql in FINDINGS:
+        result = run_query(store, sparql)
+        columns = [v.value for v in result.variables]
+        rows = [[show_term(solution[c]) for c in columns] for solution in result]
+        findings.append(Finding(name, title, columns, rows))
+    return findings
+
+
+def validate(directory: Path, shacl_check: bool = True) -> Report:
+    """SHACL conformance and data-quality findings of a built folder."""
+    from .store import open_store
+
+    store = open_store(directory)
+    report = shacl(store) if shacl_check else Report()
+    report.findings = data_quality(store)
+    return report
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _clip(text: str, width: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render(report: Report, limit: int = 20) -> str:
+    """The report as text for people: SHACL first, then each finding with up to ``limit`` rows."""
+    lines: list[str] = []
+    violations = [v for v in report.violations if v.severity == "Violation"]
+    others = [v for v in report.violations if v.severity != "Violation"]
+    if report.graphs:
+        verdict = "conforms" if report.conforms else f"{len(violations)} violation(s)"
+        lines.append(f"SHACL: {verdict} ({report.graphs} graphs, {report.triples} triples checked)")
+        for v in (violations + others)[:limit]:
+            where = f" {v.path}" if v.path else ""
+            value = f" (value: {v.value})" if v.value is not None else ""
+            lines.append(f"  {v.severity}: {v.focus}{where}: {v.message}{value}")
+        if len(violations) + len(others) > limit:
+            lines.append(f"  … and {len(violations) + len(others) - limit} more")
+    lines.append("Data quality:")
+    for finding in report.findings:
+        lines.append(f"  {finding.title}: {len(finding.rows)}")
+        for row in finding.rows[:limit]:
+            catalog, row_no, *rest = row
+            lines.append(f"    {catalog} row {row_no}: " + " · ".join(_clip(x) for x in rest if x))
+        if len(finding.rows) > limit:
+            lines.append(f"    … and {len(finding.rows) - limit} more")
+    return "\n".join(lines) + "\n"
