@@ -142,12 +142,13 @@ class GraphBuilder:
 def build_graph(catalogs: Iterable[Catalog], regulations: Iterable[Regulation] = (),
                 iris: Iris | None = None) -> networkx.MultiDiGraph:
     """The MultiDiGraph of some catalogs and the regulations they cite."""
-    from .rdf import merge_regulations
+    from .resolve import merge_regulations
 
     builder = GraphBuilder(iris)
     for catalog in catalogs:
         builder.add_catalog(catalog)
-    builder.add_regulations(merge_regulations(r for r in regulations if r.id in builder.cited))
+    merged = merge_regulations(r for r in regulations if r.id in builder.cited)
+    builder.add_regulations({r.id: r for r in merged})
     return builder.graph
 
 

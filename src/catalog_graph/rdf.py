@@ -15,7 +15,6 @@ same input always gives the same bytes.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -319,31 +318,6 @@ def _citation_quads(citation: Citation, item: Any, iri: str, iris: Iris, t: _Ter
 # --------------------------------------------------------------------------- regulations
 
 
-def merge_regulations(records: Iterable[Regulation]) -> dict[str, Regulation]:
-    """One record per regulation id, whatever order the records come in.
-
-    Records of one id from different catalogs agree when the authority file knows the
-    regulation; when they differ (titles seen only in catalogs), the one from the authority
-    wins, then the title seen most often, then the smallest; every other title becomes an alias.
-    """
-    by_id: dict[str, list[Regulation]] = {}
-    for record in records:
-        by_id.setdefault(record.id, []).append(record)
-    merged: dict[str, Regulation] = {}
-    for reg_id in sorted(by_id):
-        group = by_id[reg_id]
-        counts = Counter(r.title for r in group)
-        best = min(group, key=lambda r: (not r.in_authority, -counts[r.title], r.title,
-                                         r.doc_number or "", r.date or ""))
-        aliases = {a for r in group for a in (r.title, *r.aliases)} - {best.title}
-        merged[reg_id] = Regulation(
-            id=best.id, title=best.title, doc_number=best.doc_number, issuer=list(best.issuer),
-            doc_type=best.doc_type, date=best.date, in_force=best.in_force,
-            aliases=sorted(aliases), in_authority=best.in_authority,
-        )
-    return merged
-
-
 _CN_DIGITS = "零一二三四五六七八九"
 
 
@@ -496,7 +470,9 @@ def graph_quads(catalogs: Iterable[Catalog], regulations: Iterable[Regulation] =
         cited |= part.regulations
         provisions |= part.provisions
         minted |= part.concepts
-    merged = merge_regulations(r for r in regulations if r.id in cited)
+    from .resolve import merge_regulations
+
+    merged = {r.id: r for r in merge_regulations(r for r in regulations if r.id in cited)}
     reg_quads, kinds = regulation_quads(merged, provisions, iris)
     quads.extend(reg_quads)
     quads.extend(vocabulary_quads(minted | kinds, iris))
