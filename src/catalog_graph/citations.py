@@ -1,0 +1,558 @@
+"""A 公开依据 text → the citations in it (``find_citations``), resolved (``cite``).
+
+Forms found (spans always point back into the text: ``text[c.start:c.end] == c.text``):
+
+Titles
+  - ``《中华人民共和国政府信息公开条例》`` — a title in 《》; nested 〈〉 ``<>`` ``＜＞`` or 《》 inside
+    it (``《中共中央办公厅 国务院办公厅关于印发〈关于全面推进政务公开工作的意见〉》``), and its
+    own （…） (``《提升行政执法质量三年行动计划（2023—2025年）》``); a 《 left unclosed ends at
+    the next doc number, sentence end or title.
+  - ``〈政府信息公开条例〉``, ``<…>``, ``＜…＞`` used as the outer marks, when what they hold
+    reads as a title (ends with a kind or says 关于).
+  - ``国务院办公厅关于做好……公开工作的通知（国办发〔2014〕46号）`` — a title without marks,
+    ended by its 发文字号: it starts at the bodies before 关于 / 印发 / 转发 (found with jieba),
+    after verbs such as 依据 / 根据, and after any list number, sentence end or earlier
+    citation; a 《X》 inside it (``国务院办公厅关于印发《X》的通知（国办发…）``) belongs to it.
+  - ``中华人民共和国政府信息公开条例第二十条`` — a law's full name without marks, when an
+    article follows or nothing does.
+  - ``《条例》``, ``《意见》`` — a title that is only a kind, a reference to an earlier
+    document (resolved by ``catalog_graph.resolve``).
+Doc numbers (``catalog_graph.docnumbers``)
+  - after the title in any bracket (``（国办发〔2022〕8号）``), bare after it, inside its 《》,
+    or before it (``国办发〔2022〕8号《…》``); every year-bracket variant, spaces and line breaks,
+    full-width digits, Chinese numerals (``国务院令第七十三号``), normalized (``国办发〔2022〕8号``,
+    ``国务院令第73号``); a bracket naming a regulation's first and revised texts
+    (``（…国务院令第492号公布，…国务院令第711号修订）``) gives the last.
+  - a number alone (``依据国办发〔2014〕46号``): a citation without a title.
+Provisions
+  - ``第十二条``, ``第二十条第一款第（五）项``, ``第二十条第（五）项、第（六）项``,
+    ``第十九条、第二十条``, ``第十九、二十条``, ``第十九条至第二十一条``, ``第二十条（五）``,
+    ``第三章``, ``第三章第十条`` — after the title or doc number;
+  - a quote after them (``第二十条“（五）办理行政许可……”``) gives the item of that article;
+    a quote after a title alone (``“三、…，（八）开展…”``) gives an item of the document
+    (warned about for kinds written in articles, where an article number is expected).
+    Citations inside such a quote are not extracted: they are quoted text, not a basis.
+Lists
+  - ``1.… 2.… 3.…`` with missing, repeated or run-together numbers (``…14号）3.《…``),
+    separated by ``；`` ``、`` ``，`` or nothing: list numbers are never read as part of a
+    title, number or provision.
+Issuers and kinds
+  - issuers from the title (``catalog_graph.titles.title_issuers``), else from the doc
+    number's prefix (``ontology/issuer_codes.tsv``); an unknown prefix with no issuer in the
+    title is warned about; a prefix naming a body the title contradicts is warned about.
+  - the kind from the title's ending (``ontology/doc_types.tsv``); the kind of
+    ``关于印发〈X意见〉的通知`` is 通知 (the document the number belongs to).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .docnumbers import DocNumberMatch, find_doc_numbers
+from .models import Citation, Provision
+from .numerals import parse_int
+from .titles import (
+    bare_title_start,
+    bodies,
+    doc_kind,
+    fold_nested_marks,
+    is_article_kind,
+    short_titles,
+    title_issuers,
+)
+
+if TYPE_CHECKING:
+    from .resolve import Resolver
+
+__all__ = ["find_citations", "cite", "default_resolver"]
+
+_OPEN_BRACKETS = "（(［[【〔﹝"
+_CLOSE_BRACKETS = "）)］]】〕﹞"
+_QUOTES = {"“": "”", "\"": "\"", "「": "」", "『": "』", "‘": "’", "”": "”"}
+_HARD_STOPS = set("。；;！？!?\n\r：:，,“”\"「」『』")
+_ALT_MARKS = {"〈": "〉", "<": ">", "＜": "＞"}
+_WS = re.compile(r"[\s\u3000]*")
+_NUM = r"[0-9０-９]+|[〇零一二三四五六七八九十百千两]+"
+_LIST_MARKER_END = re.compile(
+    r"(?:(?<![0-9０-９.．])[0-9０-９]{1,2}[.．、](?![0-9０-９])"
+    r"|[（(][0-9０-９一二三四五六七八九十]{1,3}[）)]|[①-⑳])$")
+_EMBEDDING_VERBS = ("印发", "转发", "批转", "发布", "修改", "废止", "施行", "实施", "贯彻", "落实",
+                    "学习", "关于", "执行", "颁布")
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    return _WS.match(text, pos).end()  # type: ignore[union-attr]
+
+
+# --------------------------------------------------------------------------- titles
+
+
+@dataclass(frozen=True, slots=True)
+class _TitleSpan:
+    """A title in the text: ``text[start:end]`` with its marks, ``text[inner_start:inner_end]``
+    without them."""
+
+    start: int
+    end: int
+    inner_start: int
+    inner_end: int
+
+
+def _looks_like_title(inner: str) -> bool:
+    return len(inner) >= 2 and (doc_kind(inner) is not None or "关于" in inner)
+
+
+def _book_titles(text: str) -> list[_TitleSpan]:
+    """Top-level titles in 《》 (balanced, nesting allowed; an unclosed 《 ends at the next
+    hard stop or doc-number bracket), and in 〈〉 <> ＜＞ when they read as titles."""
+    spans: list[_TitleSpan] = []
+    n = len(text)
+    i = 0
+    while i < n:
+        ch = text[i]
+        if ch == "《":
+            depth, j = 0, i
+            while j < n:
+                if text[j] == "《":
+                    depth += 1
+                elif text[j] == "》":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            if j < n:
+                spans.append(_TitleSpan(i, j + 1, i + 1, j))
+                i = j + 1
+                continue
+            stop = i + 1  # unclosed: up to a hard stop, a new 《 or a bracket
+            while stop < n and text[stop] not in "。；;\n《" and text[stop] not in _OPEN_BRACKETS:
+                stop += 1
+            end = stop
+            while end > i + 1 and text[end - 1].isspace():
+                end -= 1
+            if end > i + 1:
+                spans.append(_TitleSpan(i, end, i + 1, end))
+            i = max(stop, i + 1)
+            continue
+        if ch in _ALT_MARKS:
+            close = text.find(_ALT_MARKS[ch], i + 1, i + 120)
+            if close > i + 1:
+                inner = text[i + 1:close]
+                if not any(c in _HARD_STOPS or c in "《》" for c in inner) and \
+                        _looks_like_title(inner.strip()):
+                    spans.append(_TitleSpan(i, close + 1, i + 1, close))
+                    i = close + 1
+                    continue
+        i += 1
+    return spans
+
+
+_BARE_LAW = re.compile(r"中华人民共和国[\u4e00-\u9fff]{2,40}")
+
+
+def _bare_laws(text: str, titles: list[_TitleSpan]) -> list[_TitleSpan]:
+    """Full names of laws and regulations written without marks: 中华人民共和国…法/条例,
+    followed by an article (第…) or by nothing more of the name."""
+    found: list[_TitleSpan] = []
+    for m in _BARE_LAW.finditer(text):
+        if any(t.start <= m.start() < t.end for t in titles):
+            continue
+        run = m.group(0)
+        for k in range(len(run), 8, -1):
+            head, rest = run[:k], run[k:]
+            if (rest == "" or rest.startswith("第")) and head.endswith(("法", "条例")) \
+                    and not head.endswith("令"):
+                found.append(_TitleSpan(m.start(), m.start() + k, m.start(), m.start() + k))
+                break
+    return found
+
+
+# --------------------------------------------------------------------------- provisions
+
+_UNIT_LEVEL = {"章": 0, "条": 1, "款": 2, "项": 3}
+_FIELDS = ("chapter", "article", "paragraph", "item")
+_PROVISION = re.compile(
+    rf"第[\s\u3000]*(?P<n>{_NUM})(?P<more>(?:[\s\u3000]*[、，,和及][\s\u3000]*(?:{_NUM}))*)"
+    rf"[\s\u3000]*(?P<unit>章|节|条|款|项)(?:[\s\u3000]*之[\s\u3000]*(?:{_NUM}))?"
+    rf"|(?P<di>第)?[\s\u3000]*[（(][\s\u3000]*(?P<pn>{_NUM})[\s\u3000]*[）)]"
+    rf"(?:[\s\u3000]*(?P<punit>项))?"
+)
+_PROVISION_SEP = re.compile(r"[\s\u3000]*(?:(?P<range>至|到|—|～|~|-)|以及|[、，,和及与])[\s\u3000]*")
+_MORE_NUMBERS = re.compile(_NUM)
+
+
+def _provisions_at(text: str, pos: int) -> tuple[list[Provision], int] | None:
+    """Provisions written at ``pos`` (see the module doc), and where they end."""
+    tokens: list[tuple[int, int]] = []  # (level, number); level -1 marks a range
+    end = pos
+    at = pos
+    while True:
+        m = _PROVISION.match(text, at)
+        if m is None:
+            break
+        if m.group("pn") is not None:
+            prev_level = tokens[-1][0] if tokens else None
+            if not (m.group("di") or m.group("punit")) and prev_level not in (1, 2, 3):
+                break
+            value = parse_int(m.group("pn"))
+            if value is None:
+                break
+            tokens.append((3, value))
+        else:
+            unit = m.group("unit")
+            values = [parse_int(m.group("n"))]
+            values += [parse_int(x) for x in _MORE_NUMBERS.findall(m.group("more") or "")]
+            if unit != "节":
+                for v in values:
+                    if v is not None:
+                        tokens.append((_UNIT_LEVEL[unit], v))
+        end = m.end()
+        glued = _skip_ws(text, end)
+        if _PROVISION.match(text, glued) is not None:  # 第二十条第一款
+            at = glued
+            continue
+        sep = _PROVISION_SEP.match(text, end)
+        if sep is None or _PROVISION.match(text, sep.end()) is None:
+            break
+        if sep.group("range") and tokens:
+            tokens.append((-1, 0))
+        at = sep.end()
+    if not tokens:
+        return None
+    return _build_provisions(tokens), end
+
+
+def _build_provisions(tokens: list[tuple[int, int]]) -> list[Provision]:
+    expanded: list[tuple[int, int]] = []
+    for k, (level, value) in enumerate(tokens):
+        if level == -1:
+            continue
+        if k >= 2 and tokens[k - 1][0] == -1 and tokens[k - 2][0] == level \
+                and 0 < value - tokens[k - 2][1] <= 50:
+            expanded.extend((level, v) for v in range(tokens[k - 2][1] + 1, value))
+        expanded.append((level, value))
+    provisions: list[Provision] = []
+    current: dict[int, int] = {}
+    for level, value in expanded:
+        if current and any(lv >= level for lv in current):
+            provisions.append(_provision(current))
+            current = {lv: v for lv, v in current.items() if lv < level}
+        current[level] = value
+    if current:
+        provisions.append(_provision(current))
+    return provisions
+
+
+def _provision(levels: dict[int, int]) -> Provision:
+    return Provision(**{_FIELDS[lv]: v for lv, v in levels.items()})
+
+
+_QUOTE_ITEM = re.compile(
+    rf"[\s\u3000]*(?:[一二三四五六七八九十]+[\s\u3000]*[、.．][^（(“”\n]{{0,40}}?)?"
+    rf"[（(][\s\u3000]*(?P<n>{_NUM})[\s\u3000]*[）)]")
+
+
+def _quote_at(text: str, pos: int) -> tuple[int, int, int] | None:
+    """A quotation at ``pos`` (after spaces and a colon): (open, close, end after it)."""
+    q = _skip_ws(text, pos)
+    if q < len(text) and text[q] in "：:":
+        q = _skip_ws(text, q + 1)
+    if q >= len(text) or text[q] not in _QUOTES:
+        return None
+    closer = _QUOTES[text[q]]
+    close = text.find(closer, q + 1)
+    if close < 0 and closer != "”":
+        close = text.find("”", q + 1)
+    if close < 0:  # unclosed: to the end of the sentence
+        stop = q + 1
+        while stop < len(text) and text[stop] not in "；;\n《":
+            stop += 1
+        return q, stop, stop
+    return q, close, close + 1
+
+
+# --------------------------------------------------------------------------- doc numbers
+
+
+def _number_at(text: str, pos: int, numbers: list[DocNumberMatch]
+               ) -> tuple[DocNumberMatch, int] | None:
+    """A doc number at ``pos``: bare, or in a bracket (possibly with dates and 公布/修订 around
+    it; of several, the last). Returns it and where the citation then ends."""
+    for n in numbers:
+        if n.start == pos:
+            return n, n.end
+    if pos >= len(text) or text[pos] not in _OPEN_BRACKETS:
+        return None
+    depth, close = 0, -1
+    for j in range(pos, min(len(text), pos + 120)):
+        ch = text[j]
+        if ch in "《》；;。":
+            break
+        if ch in _OPEN_BRACKETS:
+            depth += 1
+        elif ch in _CLOSE_BRACKETS:
+            depth -= 1
+            if depth == 0:
+                close = j
+                break
+    if close >= 0:
+        inside = [n for n in numbers if pos < n.start and n.end <= close]
+        if inside:
+            return inside[-1], close + 1
+        return None
+    near = [n for n in numbers if pos < n.start <= pos + 24
+            and not any(c in "《》；;。" for c in text[pos:n.start])]
+    return (near[0], near[0].end) if near else None
+
+
+# --------------------------------------------------------------------------- finding
+
+
+@dataclass(slots=True)
+class _Draft:
+    start: int
+    end: int
+    title: str | None
+    number: DocNumberMatch | None
+    provisions: list[Provision]
+    quoted_item_only: bool = False
+
+
+def _tail(text: str, pos: int, numbers: list[DocNumberMatch], number: DocNumberMatch | None
+          ) -> tuple[DocNumberMatch | None, list[Provision], int, int, bool]:
+    """What follows a title: a doc number, provisions, a quote. Returns the number, the
+    provisions, where the citation ends, where the text it owns ends (after a quote), and
+    whether an item came from a quote with no article."""
+    provisions: list[Provision] = []
+    end = pos
+    while True:
+        p = _skip_ws(text, end)
+        if number is None:
+            got = _number_at(text, p, numbers)
+            if got is not None:
+                number, end = got
+                continue
+        got_p = _provisions_at(text, p)
+        if got_p is not None:
+            provisions.extend(got_p[0])
+            end = got_p[1]
+            continue
+        break
+    owned = end
+    item_only = False
+    quote = _quote_at(text, end)
+    if quote is not None:
+        q_open, q_close, owned = quote
+        body_start = q_open + 1
+        inner = _provisions_at(text, _skip_ws(text, body_start))
+        if inner is not None and not provisions:
+            provisions.extend(inner[0])
+        else:
+            m = _QUOTE_ITEM.match(text, body_start, q_close)
+            if m is not None and (value := parse_int(m.group("n"))) is not None:
+                if provisions and provisions[-1].item is None and \
+                        provisions[-1].article is not None:
+                    provisions[-1].item = value
+                elif not provisions:
+                    provisions.append(Provision(item=value))
+                    item_only = True
+    return number, provisions, end, owned, item_only
+
+
+def _is_title_tail(tail: str) -> bool:
+    t = tail.strip()
+    return (0 < len(t) <= 16 and re.fullmatch(r"[\u4e00-\u9fff]+", t) is not None
+            and doc_kind(t) is not None)
+
+
+def _embeds(text: str, title: _TitleSpan, lo: int) -> bool:
+    """Whether the text just before a 《X》 makes it part of a longer title (关于印发《X》…)."""
+    before = text[lo:title.start].rstrip()
+    return before.endswith(_EMBEDDING_VERBS)
+
+
+def _number_bounds(text: str, n: DocNumberMatch) -> tuple[int, int, bool]:
+    """Where the title before a bare number must end, where the citation ends, and whether
+    the number is in brackets."""
+    k = n.start
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    if k > 0 and text[k - 1] in _OPEN_BRACKETS:
+        j = _skip_ws(text, n.end)
+        limit = min(len(text), j + 12)
+        while j < limit and text[j] not in _CLOSE_BRACKETS and text[j] not in "《》；;。":
+            j += 1
+        if j < len(text) and text[j] in _CLOSE_BRACKETS:
+            return k - 1, j + 1, True
+        return k - 1, n.end, True
+    return n.start, n.end, False
+
+
+def _left_boundary(text: str, lo: int, hi: int, titles: list[_TitleSpan]) -> int:
+    """How far left a title without marks ending at ``hi`` can reach."""
+    ends = {t.end: t for t in titles}
+    k = hi - 1
+    while k >= lo:
+        ch = text[k]
+        if ch in _HARD_STOPS:
+            return k + 1
+        if ch == "》" and k + 1 in ends:
+            t = ends[k + 1]
+            if t.start >= lo and _is_title_tail(text[k + 1:hi]) and _embeds(text, t, lo):
+                k = t.start - 1
+                continue
+            return k + 1
+        if _LIST_MARKER_END.search(text, max(lo, k - 4), k + 1):
+            return k + 1
+        k -= 1
+    return lo
+
+
+def _bare_draft(text: str, n: DocNumberMatch, lo: int, titles: list[_TitleSpan]) -> _Draft:
+    seg_end, end, bracketed = _number_bounds(text, n)
+    seg_end = max(seg_end, lo)
+    left = _left_boundary(text, lo, seg_end, titles)
+    segment = text[left:seg_end]
+    title = None
+    start = seg_end if bracketed else n.start
+    if segment.strip():
+        offset = bare_title_start(segment)
+        candidate = segment[offset:].rstrip()
+        if candidate and (_looks_like_title(candidate) or title_issuers(candidate)):
+            title = candidate
+            start = left + offset
+    if not bracketed and title is None:
+        start = n.start
+    return _Draft(start, end, title, n, [])
+
+
+def _finish(text: str, d: _Draft) -> Citation:
+    title = fold_nested_marks(d.title.strip()) if d.title else None
+    number = d.number.number if d.number else None
+    issuers = title_issuers(title)
+    warnings: list[str] = list(number.warnings) if number else []
+    if number is not None:
+        row = number.issuer_code
+        # a 主席令 promulgates a law the NPC made: its issuer comes from the authority
+        code_issuer = None if row is not None and row.numbering == "term" else number.issuer
+        if not issuers and code_issuer:
+            issuers = [code_issuer]
+        elif not issuers and row is None and code_issuer is None:
+            warnings.append(f"unknown issuer code {number.code} in {number.normalized}")
+        elif row is not None and not row.wildcard and code_issuer not in issuers and \
+                code_issuer in bodies() and all(i in bodies() for i in issuers):
+            warnings.append(f"doc number {number.normalized} is issued by {code_issuer}, "
+                            f"but the title names {'、'.join(issuers)}")
+    kind = doc_kind(title)
+    if d.quoted_item_only and is_article_kind(kind):
+        warnings.append(f"quoted item ({d.provisions[0].item}) without an article number")
+    return Citation(text=text[d.start:d.end], start=d.start, end=d.end, title=title,
+                    doc_number=number.normalized if number else None,
+                    provisions=d.provisions, issuer=issuers, doc_type=kind, warnings=warnings)
+
+
+def find_citations(text: str) -> list[Citation]:
+    """The citations in a text, in order, unresolved (``regulation`` is None).
+
+    See the module doc for the forms handled. Never raises on any string."""
+    if not text:
+        return []
+    titles = _book_titles(text)
+    numbers = find_doc_numbers(text)
+    laws = _bare_laws(text, titles)
+    anchors: list[tuple[int, int, object]] = [(t.start, 0, t) for t in titles + laws]
+    anchors += [(n.start, 1, n) for n in numbers]
+    anchors.sort(key=lambda a: (a[0], a[1]))
+
+    drafts: list[_Draft] = []
+    cursor = 0
+    pending: DocNumberMatch | None = None  # a number written before its title
+    for k, (start, _, anchor) in enumerate(anchors):
+        if start < cursor:
+            continue
+        if isinstance(anchor, _TitleSpan):
+            inside = [n for n in numbers if anchor.inner_start <= n.start and
+                      n.end <= anchor.inner_end]
+            number = inside[-1] if inside else None
+            title_end = anchor.inner_end
+            if number is not None:
+                title_end, _, _ = _number_bounds(text, number)
+            elif _skip_ws(text, anchor.end) < len(text) and \
+                    _number_at(text, _skip_ws(text, anchor.end), numbers) is None and \
+                    _embedded_in_following(text, anchor, numbers, cursor, titles):
+                continue
+            number, provisions, end, owned, item_only = _tail(text, anchor.end, numbers, number)
+            begin = anchor.start
+            if number is None and pending is not None:
+                number, begin = pending, pending.start
+            pending = None
+            drafts.append(_Draft(begin, end, text[anchor.inner_start:title_end], number,
+                                 provisions, item_only))
+            cursor = owned
+        else:
+            n = anchor
+            assert isinstance(n, DocNumberMatch)
+            d = _bare_draft(text, n, cursor, titles)
+            if d.title is None and _next_is_title(text, d.end, anchors, k):
+                pending = n
+                cursor = d.end
+                continue
+            number, provisions, end, owned, item_only = _tail(text, d.end, numbers, n)
+            d.end, d.provisions, d.quoted_item_only = end, provisions, item_only
+            drafts.append(d)
+            cursor = owned
+    if pending is not None:  # the title it seemed to precede took another number
+        drafts.append(_Draft(pending.start, pending.end, None, pending, []))
+        drafts.sort(key=lambda d: d.start)
+    return [_finish(text, d) for d in drafts]
+
+
+def _embedded_in_following(text: str, title: _TitleSpan, numbers: list[DocNumberMatch],
+                           lo: int, titles: list[_TitleSpan]) -> bool:
+    """Whether 《X》 is part of a title without marks that the next doc number ends."""
+    following = next((n for n in numbers if n.start >= title.end), None)
+    if following is None:
+        return False
+    seg_end, _, _ = _number_bounds(text, following)
+    return seg_end > title.end and _is_title_tail(text[title.end:seg_end]) and \
+        _embeds(text, title, lo) and _left_boundary(text, lo, seg_end, titles) <= title.start
+
+
+def _next_is_title(text: str, pos: int, anchors: list, k: int) -> bool:
+    p = _skip_ws(text, pos)
+    return any(isinstance(a, _TitleSpan) and s == p for s, _, a in anchors[k + 1:k + 3])
+
+
+# --------------------------------------------------------------------------- resolving
+
+_DEFAULT_LOCK = threading.Lock()
+_DEFAULT: Resolver | None = None
+
+
+def default_resolver() -> Resolver:
+    """The module's Resolver (built-in authority plus ``$CATALOG_GRAPH_AUTHORITY``), made on
+    first use."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        with _DEFAULT_LOCK:
+            if _DEFAULT is None:
+                from .resolve import Resolver
+
+                _DEFAULT = Resolver()
+    return _DEFAULT
+
+
+def cite(text: str, resolver: Resolver | None = None) -> list[Citation]:
+    """Find the citations in a text and resolve them (with ``resolver``, else the module's
+    default one)."""
+    citations = find_citations(text)
+    (resolver or default_resolver()).resolve(citations)
+    return citations
+
+
+def is_short_title(title: str | None) -> bool:
+    """A title that only names a kind (条例, 实施细则 …)."""
+    return bool(title) and title in short_titles()

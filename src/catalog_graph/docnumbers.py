@@ -1,0 +1,344 @@
+"""发文字号: finding, normalizing and reading document numbers.
+
+A 发文字号 names one document: the issuer's prefix (机关代字), the year and a serial
+(``国办发〔2022〕8号``), or, for decrees, the body and a serial (``国务院令第711号``).
+
+Forms handled (each normalizes to the form on the right):
+
+- ``国办发〔2022〕8号`` with any year bracket: 〔〕 [] ［］ 【】 () （） ﹝﹞ 〈〉 <> → ``国办发〔2022〕8号``
+- stray spaces, ideographic spaces or line breaks anywhere: ``国办发〔2017〕42 号``,
+  ``国办发〔2017〕\\n42号`` → ``国办发〔2017〕42号``
+- full-width digits: ``晋政办发〔２０１８〕７９号`` → ``晋政办发〔2018〕79号``
+- Chinese numerals: ``国务院令第七十三号`` → ``国务院令第73号``; ``〔二〇一八〕`` → ``〔2018〕``
+- leading zeros: ``国办发〔2022〕08号`` → ``国办发〔2022〕8号``
+- decrees with the state name or an abbreviation: ``中华人民共和国国务院令第711号``,
+  ``国令第711号`` → ``国务院令第711号``; ``中华人民共和国教育部令第50号`` → ``教育部令第50号``
+- prefixes glued to the text before them: ``…的通知国办发〔2014〕46号``, ``依据国办发〔2014〕46号``
+  (the prefix is cut at a known 机关代字, a title's ending or a verb such as 依据)
+
+Malformed numbers are still read, with a warning: a two-digit year (``国办发〔22〕8号``), a
+year out of range, ``第`` before a yearly serial, a missing ``号``, a zero serial.
+
+The prefixes, their issuers and id slugs are data: ``ontology/issuer_codes.tsv``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .numerals import parse_int, to_halfwidth_digits
+from .paths import ontology_dir
+
+# --------------------------------------------------------------------------- the code table
+
+
+@dataclass(frozen=True, slots=True)
+class IssuerCode:
+    """One row of ontology/issuer_codes.tsv."""
+
+    code: str  # as written; for wildcard rows the prefix without the *
+    issuer: str
+    slug: str
+    numbering: str  # yearly | decree | term
+    canonical: str  # the code's normal spelling
+    wildcard: bool = False
+
+
+class IssuerCodes:
+    """The 机关代字 table: exact codes, and wildcard prefixes (``教*``) matched longest first."""
+
+    def __init__(self, rows: list[IssuerCode]) -> None:
+        self.exact: dict[str, IssuerCode] = {}
+        self.wildcards: list[IssuerCode] = []
+        for row in rows:
+            if row.wildcard:
+                self.wildcards.append(row)
+            else:
+                self.exact[row.code] = row
+        self.wildcards.sort(key=lambda r: (-len(r.code), r.code))
+        self.decree_codes = {c for c, r in self.exact.items() if r.numbering in ("decree", "term")}
+
+    def lookup(self, code: str) -> IssuerCode | None:
+        """The row for a prefix: an exact row, else the longest wildcard it starts with."""
+        row = self.exact.get(code)
+        if row is not None:
+            return row
+        for wild in self.wildcards:
+            if code.startswith(wild.code):
+                return wild
+        return None
+
+
+@cache
+def issuer_codes() -> IssuerCodes:
+    """The table in ``ontology/issuer_codes.tsv`` (read once)."""
+    rows: list[IssuerCode] = []
+    path = ontology_dir() / "issuer_codes.tsv"
+    header_seen = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t") + [""] * 6
+        if not header_seen:
+            header_seen = True
+            if fields[0] == "code":
+                continue
+        code, issuer, slug, numbering, canonical = (f.strip() for f in fields[:5])
+        wildcard = code.endswith("*")
+        code = code.rstrip("*")
+        rows.append(IssuerCode(code, issuer, slug, numbering or "yearly", canonical or code,
+                               wildcard))
+    return IssuerCodes(rows)
+
+
+# --------------------------------------------------------------------------- the number itself
+
+MIN_YEAR, MAX_YEAR = 1949, 2100
+
+
+@dataclass(frozen=True, slots=True)
+class DocNumber:
+    """A 发文字号, read. ``year`` is None for decrees (令第N号)."""
+
+    code: str  # the 机关代字 in its canonical spelling: 国办发, 国务院令
+    year: int | None
+    serial: int
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def is_decree(self) -> bool:
+        return self.year is None
+
+    @property
+    def normalized(self) -> str:
+        """``国办发〔2022〕8号`` or ``国务院令第711号``."""
+        if self.year is None:
+            return f"{self.code}第{self.serial}号"
+        return f"{self.code}〔{self.year}〕{self.serial}号"
+
+    @property
+    def issuer_code(self) -> IssuerCode | None:
+        return issuer_codes().lookup(self.code)
+
+    @property
+    def issuer(self) -> str | None:
+        """The body the prefix names (国办发 → 国务院办公厅), when the prefix is known."""
+        row = self.issuer_code
+        if row is not None:
+            return row.issuer
+        if self.year is None and _BODY_END_RE.search(self.code[:-1]):
+            return self.code[:-1]  # 山西省人民政府令 → 山西省人民政府
+        return None
+
+    @property
+    def numbering(self) -> str:
+        row = self.issuer_code
+        if row is not None:
+            return row.numbering
+        return "decree" if self.year is None else "yearly"
+
+    def regulation_id(self) -> str | None:
+        """A stable ASCII id for the document this number names; None when the number is not
+        a key (``主席令`` numbers restart with each term of office).
+
+        ``国办发〔2022〕8号`` → ``guobanfa-2022-8``; ``国务院令第711号`` → ``guowuyuanling-711``;
+        a wildcard prefix adds a hash of the exact prefix (``教基厅函`` → ``jiao-<hash>-…``); an
+        unknown prefix gives ``doc-<hash>-<year>-<serial>`` / ``decree-<hash>-<serial>``.
+        """
+        row = self.issuer_code
+        if row is not None and row.numbering == "term":
+            return None
+        if row is None:
+            stem = ("decree-" if self.year is None else "doc-") + short_hash(self.code)
+        elif row.wildcard:
+            stem = f"{row.slug}-{short_hash(self.code)}"
+        else:
+            stem = row.slug
+        if self.year is None:
+            return f"{stem}-{self.serial}"
+        return f"{stem}-{self.year}-{self.serial}"
+
+
+def short_hash(text: str, length: int = 8) -> str:
+    """A short, stable hex digest of a text (for ids)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+# --------------------------------------------------------------------------- patterns
+
+_WS = r"[\s\u3000]*"
+_OPEN = r"[〔\[［【(（﹝〈<＜{｛〖]"
+_CLOSE = r"[〕\]］】)）﹞〉>＞}｝〗]"
+_CN_DIGITS = "〇○零一二三四五六七八九"
+_CN_NUM = "〇○零一二三四五六七八九十百千两"
+_YEAR = rf"(?P<year>[0-9０-９]{{4}}|[{_CN_DIGITS}]{{4}}|[0-9０-９]{{2}})"
+_SERIAL = rf"(?P<serial>[0-9０-９]{{1,5}}|[{_CN_NUM}]{{1,8}})"
+_HAN = r"[\u4e00-\u9fff]"
+
+#: A yearly number: prefix, 〔year〕, serial, 号.
+YEARLY_RE = re.compile(
+    rf"(?P<run>{_HAN}{{1,20}}){_WS}{_OPEN}{_WS}{_YEAR}{_WS}{_CLOSE}{_WS}"
+    rf"(?P<di>第{_WS})?{_SERIAL}(?:{_WS}(?P<hao>号))?"
+)
+#: A decree: body, 令, 第, serial, 号 (an optional 〔year〕 after 令 is kept out of the key).
+DECREE_RE = re.compile(
+    rf"(?P<run>{_HAN}{{1,24}}?)令{_WS}(?:{_OPEN}{_WS}[0-9０-９]{{4}}{_WS}{_CLOSE}{_WS})?"
+    rf"第{_WS}{_SERIAL}{_WS}号"
+)
+
+# Words that may stand glued before a prefix and are no part of it.
+_LEAD_WORDS = ("依据", "根据", "按照", "依照", "参照", "遵照", "详见", "参见", "见", "和", "及",
+               "以及", "与", "或", "即", "文号", "字号", "发文", "号为", "为")
+_TITLE_ENDINGS = ("通知", "意见", "决定", "办法", "规定", "条例", "方案", "要点", "指引", "细则",
+                  "批复", "通报", "公告", "通告", "规划", "纲要", "计划", "函", "法", "的", "印发",
+                  "转发", "文件", "要求", "精神")
+_BODY_END_RE = re.compile(r"(?:部|委员会|委|总局|局|署|院|行|人民政府|政府|主席|办公厅|办公室|会)$")
+_STATE_PREFIX = "中华人民共和国"
+_DIGIT_ONLY = re.compile(r"[0-9０-９]")
+
+
+def _split_after_words(run: str) -> int:
+    """Where a prefix can start in a run of Han characters: after the last title ending or
+    lead word in it (0 when there is none)."""
+    best = 0
+    for word in _TITLE_ENDINGS + _LEAD_WORDS:
+        i = run.rfind(word)
+        while i >= 0:
+            end = i + len(word)
+            if end < len(run) and end > best:
+                best = end
+                break
+            i = run.rfind(word, 0, i)
+    return best
+
+
+def _yearly_code_start(run: str) -> int:
+    """Offset in ``run`` where the 机关代字 starts."""
+    table = issuer_codes()
+    for i in range(len(run)):
+        suffix = run[i:]
+        if suffix in table.exact and table.exact[suffix].numbering == "yearly":
+            rest = run[:i]
+            if not rest or len(rest) >= 4 or rest.endswith(_TITLE_ENDINGS + _LEAD_WORDS):
+                return i
+    start = _split_after_words(run)
+    if len(run) - start > 10:
+        start = len(run) - 4
+    return start
+
+
+def _decree_code_start(run: str) -> int | None:
+    """Offset in ``run`` (the text before 令) where the decree's body starts; None when the run
+    names no body (责令第…)."""
+    table = issuer_codes()
+    for i in range(len(run)):
+        if run[i:] + "令" in table.decree_codes:
+            return i
+    start = _split_after_words(run)
+    body = run[start:]
+    if body.startswith(_STATE_PREFIX):
+        body = body[len(_STATE_PREFIX):]
+    if len(body) >= 2 and _BODY_END_RE.search(body) and len(body) <= 20:
+        return start
+    return None
+
+
+def _int(text: str) -> int | None:
+    return parse_int(re.sub(r"[\s\u3000]", "", text))
+
+
+@dataclass(frozen=True, slots=True)
+class DocNumberMatch:
+    """A 发文字号 found in a text: ``text[start:end]`` is the number as written."""
+
+    start: int
+    end: int
+    number: DocNumber
+
+
+def _read_yearly(m: re.Match[str]) -> DocNumberMatch | None:
+    run = m.group("run")
+    offset = _yearly_code_start(run)
+    code = run[offset:]
+    year_text = to_halfwidth_digits(m.group("year"))
+    year = _int(year_text)
+    serial = _int(m.group("serial"))
+    if not code or year is None or serial is None:
+        return None
+    warnings: list[str] = []
+    written = re.sub(r"[\s\u3000]", "", m.group(0)[offset:])
+    row = issuer_codes().lookup(code)
+    if m.group("hao") is None:
+        if row is None:  # an unknown prefix without 号 is too weak to be a number
+            return None
+        warnings.append(f"malformed doc number {written}: no 号")
+    if len(year_text) == 2:
+        warnings.append(f"malformed doc number {written}: the year has two digits")
+    elif not MIN_YEAR <= year <= MAX_YEAR:
+        warnings.append(f"malformed doc number {written}: year {year} is out of range")
+    if m.group("di"):
+        warnings.append(f"malformed doc number {written}: 第 before the serial")
+    if serial == 0:
+        warnings.append(f"malformed doc number {written}: serial 0")
+    canonical = row.canonical if row is not None and not row.wildcard else code
+    return DocNumberMatch(m.start("run") + offset, m.end(),
+                          DocNumber(canonical, year, serial, tuple(warnings)))
+
+
+def _read_decree(m: re.Match[str]) -> DocNumberMatch | None:
+    run = m.group("run")
+    offset = _decree_code_start(run)
+    serial = _int(m.group("serial"))
+    if offset is None or serial is None:
+        return None
+    body = run[offset:]
+    code = body + "令"
+    row = issuer_codes().lookup(code)
+    if row is not None and not row.wildcard:
+        code = row.canonical
+    elif code.startswith(_STATE_PREFIX):
+        code = code[len(_STATE_PREFIX):]
+    warnings: tuple[str, ...] = ()
+    if serial == 0:
+        written = re.sub(r"[\s\u3000]", "", m.group(0)[offset:])
+        warnings = (f"malformed doc number {written}: serial 0",)
+    return DocNumberMatch(m.start("run") + offset, m.end(), DocNumber(code, None, serial, warnings))
+
+
+def find_doc_numbers(text: str) -> list[DocNumberMatch]:
+    """Every 发文字号 in a text, in order, not overlapping (see the module doc for the forms)."""
+    found: list[DocNumberMatch] = []
+    for m in DECREE_RE.finditer(text):
+        dm = _read_decree(m)
+        if dm is not None:
+            found.append(dm)
+    for m in YEARLY_RE.finditer(text):
+        if any(d.start < m.end() and m.start() < d.end for d in found):
+            continue
+        dm = _read_yearly(m)
+        if dm is not None:
+            found.append(dm)
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+def parse_doc_number(text: str) -> DocNumber | None:
+    """Read a text that is exactly one 发文字号 (surrounding brackets and spaces allowed)."""
+    stripped = text.strip().strip("（）()[]［］【】")
+    for pattern, reader in ((DECREE_RE, _read_decree), (YEARLY_RE, _read_yearly)):
+        m = pattern.fullmatch(stripped)
+        if m is not None:
+            dm = reader(m)
+            if dm is not None and dm.start == 0:
+                return dm.number
+    return None
+
+
+def normalize_doc_number(text: str) -> str | None:
+    """The normalized spelling of one 发文字号 (``国办发〔2022〕8号``, ``国务院令第711号``), or
+    None when the text is not one. Normalizing a normalized number changes nothing."""
+    number = parse_doc_number(text)
+    return number.normalized if number is not None else None

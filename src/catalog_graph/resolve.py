@@ -1,0 +1,299 @@
+"""Citations → regulations: one node per regulation, however it is spelled.
+
+A ``Resolver`` takes the citations of one text (one 公开依据 cell) at a time and sets each
+citation's ``regulation`` to a stable id, checking it against the authority
+(``catalog_graph.authority``):
+
+- A doc number is the key where there is one: ``国办发〔2022〕8号`` → ``guobanfa-2022-8``.
+- Titles are matched folded: ``《政府信息公开条例》`` and ``《中华人民共和国政府信息公开条例》``
+  are one law; ``《2022年政务公开工作要点》`` is the notice that issued it; a title that
+  names several versions means the one in force.
+- ``《条例》`` (a title that is only a kind: 条例, 办法, 实施细则 …) is the nearest document of
+  that kind named before it in the same text; a title cited twice in one text is one
+  document, the number of one mention serving both.
+- A title cut off (``国务院办公厅关于全面推行行政执法公示制度执法全过程记录制度``) with the
+  same doc number is the same document, with a warning that the title is incomplete.
+
+Checks, reported as citation warnings (short, deterministic English sentences):
+
+- a doc number that disagrees with the authority: ``《重大行政决策程序暂行条例》
+  （国务院令第七十三号）`` → resolved by title to 国务院令第713号, with a warning;
+- a title that disagrees with its doc number (resolved by the number);
+- a document that is no longer in force (and what replaced it);
+- a title shared by several documents (the latest is taken);
+- a short title with nothing before it to refer to.
+
+Ids depend only on the regulation (its normalized doc number, or the key of its title when
+it has none) and on the authority, never on what was seen before: every catalog, run and
+worker process gives the same id. ``regulations()`` returns the nodes seen, sorted by id.
+
+A node's canonical title is the authority's title. For documents the authority does not
+know, it is the longest title seen for it (the most complete spelling), ties broken by the
+smallest in code-point order; a document only ever cited by number is titled by its number.
+That choice is a maximum over all spellings seen, so resolvers merged in any order
+(``Resolver.merge``, ``merge_regulations``) agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .authority import (
+    Authority,
+    AuthorityEntry,
+    builtin_authority_paths,
+    env_authority_paths,
+    expand_paths,
+    regulation_id,
+)
+from .docnumbers import parse_doc_number
+from .models import Citation, Regulation
+from .titles import short_titles, title_key
+
+__all__ = ["Resolver", "merge_regulations", "regulation_id"]
+
+
+def _best_title(titles: Iterable[str]) -> str | None:
+    """The most complete spelling: the longest, then the smallest in code-point order."""
+    best: str | None = None
+    for t in titles:
+        if best is None or (len(t), _neg(t)) > (len(best), _neg(best)):
+            best = t
+    return best
+
+
+def _neg(text: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in text)
+
+
+@dataclass(slots=True)
+class _Seen:
+    """What was seen of one regulation: its authority entry, or the spellings cited."""
+
+    id: str
+    entry: AuthorityEntry | None = None
+    doc_number: str | None = None
+    observations: set[tuple[str | None, tuple[str, ...], str | None]] = field(default_factory=set)
+
+    def regulation(self) -> Regulation:
+        titles = {t for t, _, _ in self.observations if t and t not in short_titles()}
+        if self.entry is not None:
+            e = self.entry
+            aliases = (set(e.aliases) | titles) - {e.title}
+            return Regulation(id=self.id, title=e.title, doc_number=e.doc_number,
+                              issuer=list(e.issuer), doc_type=e.doc_type, date=e.date,
+                              in_force=e.in_force, aliases=sorted(aliases), in_authority=True)
+        title = _best_title(titles) or self.doc_number or self.id
+        chosen = sorted((o for o in self.observations if o[0] == title),
+                        key=lambda o: (o[1], o[2] or ""))
+        issuer = next((list(o[1]) for o in chosen if o[1]), None)
+        if issuer is None:
+            issuer = next((list(i) for i in sorted(o[1] for o in self.observations) if i), [])
+        doc_type = next((o[2] for o in chosen if o[2]), None) or \
+            next(iter(sorted(o[2] for o in self.observations if o[2])), None)
+        return Regulation(id=self.id, title=title, doc_number=self.doc_number, issuer=issuer,
+                          doc_type=doc_type, aliases=sorted(titles - {title}), in_authority=False)
+
+
+def _entry_label(entry: AuthorityEntry) -> str:
+    return entry.doc_number or f"《{entry.title}》"
+
+
+def _short_kind(title: str) -> str:
+    for prefix in ("上述", "本", "该"):
+        if title.startswith(prefix):
+            return title[len(prefix):]
+    return title
+
+
+class Resolver:
+    """Resolves citations against the authority and collects the regulations they name.
+
+    ``extra_authority``: more authority CSV files (or directories of them), read after the
+    built-in ones and those named by ``$CATALOG_GRAPH_AUTHORITY``; later rows win.
+    ``builtin=False`` leaves out ``ontology/authority/``; ``use_env=False`` ignores the
+    environment variable.
+    """
+
+    def __init__(self, extra_authority: Iterable[Path | str] = (), *, builtin: bool = True,
+                 use_env: bool = True) -> None:
+        paths: list[Path] = []
+        if builtin:
+            paths += builtin_authority_paths()
+        if use_env:
+            paths += env_authority_paths()
+        paths += expand_paths(extra_authority)
+        self.authority = Authority(paths)
+        self._seen: dict[str, _Seen] = {}
+
+    # ------------------------------------------------------------------ public
+
+    def resolve(self, citations: list[Citation]) -> None:
+        """Resolve the citations of one text, in order: set ``regulation``, add warnings, and
+        fill ``issuer`` and ``doc_type`` where the citation has none (``title`` and
+        ``doc_number`` stay as written)."""
+        # numbered and authority-known citations first, so a bare title cited again in the
+        # same text can borrow their resolution whatever the order of mention
+        deferred: list[Citation] = []
+        by_key: dict[str, tuple[str, AuthorityEntry | None, str | None]] = {}
+        for c in citations:
+            if c.title and c.title in short_titles():
+                continue
+            if not self._resolve_one(c, by_key):
+                deferred.append(c)
+        for c in deferred:
+            key = title_key(c.title) if c.title else None
+            if key is not None and key in by_key:
+                rid, entry, number = by_key[key]
+                self._attach(c, rid, entry, number)
+            else:
+                self._attach_new(c, by_key)
+        for k, c in enumerate(citations):
+            if c.title and c.title in short_titles():
+                self._resolve_short(c, citations[:k])
+
+    def regulations(self) -> list[Regulation]:
+        """The regulations cited so far, sorted by id."""
+        return [self._seen[k].regulation() for k in sorted(self._seen)]
+
+    def regulation(self, regulation_id: str) -> Regulation:
+        """The node with this id: one cited so far, or one the authority knows."""
+        if regulation_id in self._seen:
+            return self._seen[regulation_id].regulation()
+        entry = self.authority.by_id.get(regulation_id)
+        if entry is not None:
+            return _Seen(regulation_id, entry).regulation()
+        raise KeyError(regulation_id)
+
+    def merge(self, other: Resolver) -> None:
+        """Take in what another resolver has seen (e.g. a worker's), as if seen here."""
+        for rid, seen in other._seen.items():
+            mine = self._seen.setdefault(rid, _Seen(rid, seen.entry, seen.doc_number))
+            mine.observations |= seen.observations
+            mine.entry = mine.entry or seen.entry
+            mine.doc_number = mine.doc_number or seen.doc_number
+
+    # ------------------------------------------------------------------ steps
+
+    def _resolve_one(self, c: Citation, by_key: dict) -> bool:
+        """Resolve by number and by authority; False when only a new title-keyed node
+        would do (left for after the whole text is seen)."""
+        auth = self.authority
+        number = parse_doc_number(c.doc_number) if c.doc_number else None
+        by_number = auth.by_doc_number(number.normalized) if number else None
+        by_title = auth.by_title(c.title, headless=number is None) if c.title else None
+        entry: AuthorityEntry | None = None
+        if by_number is not None:
+            agreement = Authority.title_agrees(by_number, c.title) if c.title else "same"
+            if agreement is not None or by_title is None:
+                entry = by_number
+                if agreement == "truncated":
+                    c.warnings.append(f"title is incomplete: {by_number.doc_number} is "
+                                      f"《{by_number.title}》")
+                elif agreement is None:
+                    c.warnings.append(f"title does not match {by_number.doc_number}, which is "
+                                      f"《{by_number.title}》")
+            else:
+                entry = by_title
+                c.warnings.append(f"doc number {number.normalized} does not match "  # type: ignore[union-attr]
+                                  f"《{by_title.title}》, which is {_entry_label(by_title)}")
+        elif by_title is not None:
+            if number is None:
+                entry = by_title
+                self._warn_ambiguous(c, by_title)
+            elif number.numbering == "term" or by_title.doc_number is None:
+                entry = by_title
+            else:
+                theirs = parse_doc_number(by_title.doc_number)
+                same_issuer = theirs is not None and (
+                    theirs.code == number.code
+                    or (theirs.issuer is not None and theirs.issuer == number.issuer))
+                if same_issuer:  # a slip in the number: the title decides
+                    entry = by_title
+                    c.warnings.append(f"doc number {number.normalized} does not match "
+                                      f"《{by_title.title}》, which is {by_title.doc_number}")
+        if entry is not None:
+            self._attach(c, entry.id, entry, entry.doc_number)
+        elif number is not None and number.regulation_id() is not None:
+            self._attach(c, number.regulation_id(), None, number.normalized)  # type: ignore[arg-type]
+        else:
+            return False
+        if c.title:
+            by_key.setdefault(title_key(c.title), (c.regulation, entry, None if entry else
+                                                   (number.normalized if number else None)))
+        return True
+
+    def _warn_ambiguous(self, c: Citation, entry: AuthorityEntry) -> None:
+        found = self.authority._by_key.get(title_key(c.title or ""), [])
+        if len(found) > 1 and not (entry.in_force and
+                                   sum(1 for e in found if e.in_force) == 1):
+            c.warnings.append(f"title names {len(found)} documents; taken as the latest, "
+                              f"{_entry_label(entry)}")
+
+    def _attach(self, c: Citation, rid: str, entry: AuthorityEntry | None,
+                doc_number: str | None) -> None:
+        c.regulation = rid
+        seen = self._seen.setdefault(rid, _Seen(rid, entry, doc_number))
+        seen.observations.add((c.title, tuple(c.issuer), c.doc_type))
+        if entry is not None:
+            if entry.in_force is False:
+                replaced = f", replaced by {entry.replaced_by}" if entry.replaced_by else ""
+                c.warnings.append(f"not in force: 《{entry.title}》 ({_entry_label(entry)})"
+                                  f"{replaced}")
+            if not c.issuer and entry.issuer:
+                c.issuer = list(entry.issuer)
+            if not c.doc_type and entry.doc_type:
+                c.doc_type = entry.doc_type
+
+    def _attach_new(self, c: Citation, by_key: dict) -> None:
+        rid = regulation_id(None, c.title)
+        if rid is None:
+            return
+        self._attach(c, rid, None, None)
+        by_key.setdefault(title_key(c.title or ""), (rid, None, None))
+
+    def _resolve_short(self, c: Citation, before: list[Citation]) -> None:
+        kind = _short_kind(c.title or "")
+        for earlier in reversed(before):
+            if earlier.regulation is None or earlier.title in short_titles():
+                continue
+            if earlier.doc_type == c.doc_type or title_key(earlier.title or "").endswith(kind):
+                c.regulation = earlier.regulation
+                self._seen[earlier.regulation].observations.add((c.title, tuple(c.issuer),
+                                                                 c.doc_type))
+                if not c.issuer:
+                    c.issuer = list(earlier.issuer)
+                return
+        c.warnings.append(f"《{c.title}》 refers to no document named earlier in the text")
+
+
+def merge_regulations(*groups: Iterable[Regulation]) -> list[Regulation]:
+    """Regulations from several resolvers (e.g. worker processes) combined into one node per
+    id, sorted: the same result in any order of groups. Titles combine as in ``Resolver``
+    (authority title, else the most complete spelling); aliases are united."""
+    by_id: dict[str, list[Regulation]] = {}
+    for group in groups:
+        for reg in group:
+            by_id.setdefault(reg.id, []).append(reg)
+    out: list[Regulation] = []
+    for rid in sorted(by_id):
+        regs = by_id[rid]
+        known = [r for r in regs if r.in_authority]
+        spellings = {t for r in regs for t in (r.title, *r.aliases)}
+        if known:
+            base = known[0]
+            title = base.title
+        else:
+            title = _best_title(spellings) or regs[0].title
+            base = min((r for r in regs if r.title == title),
+                       key=lambda r: (r.issuer, r.doc_type or ""), default=regs[0])
+        out.append(Regulation(
+            id=rid, title=title,
+            doc_number=base.doc_number or next((r.doc_number for r in regs if r.doc_number), None),
+            issuer=list(base.issuer), doc_type=base.doc_type, date=base.date,
+            in_force=base.in_force, aliases=sorted(spellings - {title}),
+            in_authority=bool(known)))
+    return out
+
