@@ -76,5 +76,35 @@ def parse(input_file: Path, fmt: str, output: Path | None) -> None:
         click.echo(f"catalog-graph: warning: {input_file}: {warning}", err=True)
 
 
+@main.command()
+@click.argument("directory", metavar="[DIR]", required=False, default="out",
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0: every interface; mind who can reach it).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a query may run before it is stopped (503).")
+@click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1),
+              help="Rows (or triples) sent per answer; more are cut (X-Result-Truncated: true).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Query processes, i.e. queries run at once (default: the cores, 2 to 4).")
+@click.option("--quiet", is_flag=True, help="Do not log each request.")
+def serve(directory: Path, host: str, port: int, timeout: float, max_rows: int,
+          workers: int | None, quiet: bool) -> None:
+    """A SPARQL endpoint at /sparql and a query page at / for the graph built in DIR (default out/)."""
+    from .serve import make_server, serve_until_stopped
+
+    server = make_server(directory, host, port, timeout=timeout, max_rows=max_rows,
+                         workers=workers, quiet=quiet)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"catalog-graph: warning: listening on {host}: whoever can reach this machine "
+                   "can query the graph", err=True)
+    click.echo(f"Serving {directory} at {server.url} (SPARQL endpoint {server.url}sparql); "
+               "Ctrl+C stops")
+    sys.stdout.flush()
+    serve_until_stopped(server)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

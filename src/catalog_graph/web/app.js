@@ -1,0 +1,383 @@
+// The query page of `catalog-graph serve`: an editor, the bundled examples, a results table.
+// It is a plain client of the /sparql endpoint. Every value from the data is put in the page
+// with textContent (never innerHTML), so text such as "<script>" shows as text.
+"use strict";
+
+(function () {
+  const ENDPOINT = "/sparql";
+  const DISPLAY_LIMIT = 1000; // rows drawn in the table; downloads give all of them
+  const ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9";
+  const PREFIXES = [
+    ["id", "https://w3id.org/catalog-graph/id/"],
+    ["cg", "https://w3id.org/catalog-graph/ontology#"],
+    ["eli", "http://data.europa.eu/eli/ontology#"],
+    ["dcterms", "http://purl.org/dc/terms/"],
+    ["skos", "http://www.w3.org/2004/02/skos/core#"],
+    ["prov", "http://www.w3.org/ns/prov#"],
+    ["time", "http://www.w3.org/2006/time#"],
+    ["rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"],
+    ["rdfs", "http://www.w3.org/2000/01/rdf-schema#"],
+    ["xsd", "http://www.w3.org/2001/XMLSchema#"],
+    ["owl", "http://www.w3.org/2002/07/owl#"],
+  ];
+  const NUMERIC = /#(integer|decimal|double|float|long|int|short|nonNegativeInteger|positiveInteger)$/;
+  const DEFAULT_QUERY = [
+    "PREFIX cg: <https://w3id.org/catalog-graph/ontology#>",
+    "PREFIX dcterms: <http://purl.org/dc/terms/>",
+    "",
+    "# Catalogs and how many items each lists",
+    "SELECT ?catalog ?title (COUNT(?item) AS ?items) WHERE {",
+    "  ?catalog a cg:Catalog ; dcterms:title ?title .",
+    "  OPTIONAL { ?item a cg:DisclosureItem ; cg:inCatalog ?catalog }",
+    "}",
+    "GROUP BY ?catalog ?title",
+    "ORDER BY DESC(?items)",
+    "",
+  ].join("\n");
+
+  const $ = (id) => document.getElementById(id);
+  const editor = $("query");
+  const statusBox = $("status");
+  const errorBox = $("error");
+  const results = $("results");
+  let running = null;
+
+  function el(tag, text, className) {
+    const node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+
+  function shorten(iri) {
+    for (const [prefix, ns] of PREFIXES) {
+      if (iri.startsWith(ns) && iri.length > ns.length) return prefix + ":" + iri.slice(ns.length);
+    }
+    return iri;
+  }
+
+  function decodeForDisplay(text) {
+    try { return decodeURIComponent(text); } catch (e) { return text; }
+  }
+
+  function describeHref(iri) {
+    return "/describe?iri=" + encodeURIComponent(iri);
+  }
+
+  // ---- rendering terms and tables
+
+  function termNode(term) {
+    if (!term) return el("span", "");
+    if (term.type === "uri") {
+      const a = el("a", decodeForDisplay(shorten(term.value)));
+      a.href = describeHref(term.value);
+      a.title = term.value;
+      return a;
+    }
+    if (term.type === "bnode") return el("span", "_:" + term.value, "bnode");
+    if (term.type === "triple") {
+      const span = el("span", "<< ");
+      const v = term.value;
+      for (const part of [v.subject, v.predicate, v.object]) {
+        span.appendChild(termNode(part));
+        span.appendChild(document.createTextNode(" "));
+      }
+      span.appendChild(document.createTextNode(">>"));
+      return span;
+    }
+    const span = el("span");
+    span.appendChild(document.createTextNode(term.value));
+    if (term["xml:lang"]) span.appendChild(el("span", "@" + term["xml:lang"], "tag"));
+    else if (term.datatype) span.appendChild(el("span", shorten(term.datatype), "tag"));
+    return span;
+  }
+
+  function renderTable(vars, rows) {
+    const table = el("table");
+    table.id = "results-table";
+    const head = table.createTHead().insertRow();
+    for (const v of vars) head.appendChild(el("th", v));
+    const body = table.createTBody();
+    for (const row of rows.slice(0, DISPLAY_LIMIT)) {
+      const tr = body.insertRow();
+      for (const v of vars) {
+        const td = tr.insertCell();
+        const term = row[v];
+        if (term && term.type === "literal" && term.datatype && NUMERIC.test(term.datatype)) {
+          td.className = "num";
+        }
+        td.appendChild(termNode(term));
+      }
+    }
+    results.replaceChildren(table);
+  }
+
+  // ---- N-Triples (the answer to CONSTRUCT and DESCRIBE), parsed into subject/predicate/object
+
+  function unescapeNT(text) {
+    return text.replace(/\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))/g, (m, u4, u8, c) => {
+      if (u4 || u8) return String.fromCodePoint(parseInt(u4 || u8, 16));
+      return { t: "\t", b: "\b", n: "\n", r: "\r", f: "\f", '"': '"', "'": "'", "\\": "\\" }[c] ?? c;
+    });
+  }
+
+  function parseNTriplesLine(line) {
+    let i = 0;
+    const ws = () => { while (i < line.length && /\s/.test(line[i])) i++; };
+    function term() {
+      ws();
+      if (line.startsWith("<<", i)) {
+        i += 2; ws();
+        if (line[i] === "(") { i++; }
+        const s = term(), p = term(), o = term();
+        ws();
+        if (line[i] === ")") i++;
+        ws();
+        if (!line.startsWith(">>", i)) throw new Error("bad triple term");
+        i += 2;
+        return { type: "triple", value: { subject: s, predicate: p, object: o } };
+      }
+      if (line[i] === "<") {
+        const end = line.indexOf(">", i);
+        if (end < 0) throw new Error("bad IRI");
+        const value = unescapeNT(line.slice(i + 1, end));
+        i = end + 1;
+        return { type: "uri", value };
+      }
+      if (line.startsWith("_:", i)) {
+        const m = /^_:(\S+)/.exec(line.slice(i));
+        i += m[0].length;
+        return { type: "bnode", value: m[1] };
+      }
+      if (line[i] === '"') {
+        let j = i + 1;
+        while (j < line.length && line[j] !== '"') j += line[j] === "\\" ? 2 : 1;
+        const value = unescapeNT(line.slice(i + 1, j));
+        i = j + 1;
+        const out = { type: "literal", value };
+        if (line[i] === "@") {
+          const m = /^@([A-Za-z0-9-]+(?:--[a-z]+)?)/.exec(line.slice(i));
+          out["xml:lang"] = m[1];
+          i += m[0].length;
+        } else if (line.startsWith("^^<", i)) {
+          const end = line.indexOf(">", i);
+          out.datatype = unescapeNT(line.slice(i + 3, end));
+          i = end + 1;
+        }
+        return out;
+      }
+      throw new Error("unexpected text at " + i);
+    }
+    const subject = term(), predicate = term(), object = term();
+    return { subject, predicate, object };
+  }
+
+  function parseNTriples(text) {
+    const rows = [];
+    for (const raw of text.split("\n")) {
+      const line = raw.trim();
+      if (!line || line.startsWith("#")) continue;
+      try {
+        rows.push(parseNTriplesLine(line));
+      } catch (e) {
+        rows.push({ subject: { type: "literal", value: line } });
+      }
+    }
+    return rows;
+  }
+
+  // ---- running a query
+
+  function setDownloads(query) {
+    for (const a of document.querySelectorAll("#downloads a")) {
+      const params = new URLSearchParams({ query, format: a.dataset.format });
+      a.href = ENDPOINT + "?" + params.toString();
+    }
+  }
+
+  function showError(message) {
+    errorBox.textContent = message;
+    errorBox.hidden = false;
+  }
+
+  function clearOutput() {
+    errorBox.hidden = true;
+    errorBox.textContent = "";
+    results.replaceChildren();
+    statusBox.replaceChildren();
+  }
+
+  function describeStatus(count, response, seconds, noun) {
+    const parts = [];
+    const shown = Math.min(count, DISPLAY_LIMIT);
+    parts.push(el("span", count + " " + noun + (count === 1 ? "" : "s") + " · " + seconds.toFixed(2) + " s"));
+    if (count > DISPLAY_LIMIT) {
+      parts.push(el("span", " · showing the first " + shown + "; download for all"));
+    }
+    if (response.headers.get("X-Result-Truncated") === "true") {
+      parts.push(el("span", " · truncated by the server's result cap", "warn"));
+    }
+    statusBox.replaceChildren(...parts);
+    statusBox.dataset.rows = String(count);
+  }
+
+  async function run(query) {
+    if (running) running.abort();
+    const controller = new AbortController();
+    running = controller;
+    clearOutput();
+    statusBox.textContent = "Running…";
+    delete statusBox.dataset.rows;
+    setDownloads(query);
+    const started = performance.now();
+    let response;
+    try {
+      response = await fetch(ENDPOINT, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: ACCEPT },
+        body: new URLSearchParams({ query }),
+        signal: controller.signal,
+      });
+    } catch (e) {
+      if (e.name === "AbortError") return;
+      statusBox.textContent = "";
+      showError("Could not reach the endpoint: " + e.message);
+      return;
+    }
+    const text = await response.text();
+    if (running !== controller) return;
+    running = null;
+    const seconds = (performance.now() - started) / 1000;
+    if (!response.ok) {
+      statusBox.textContent = "";
+      showError(response.status + " " + response.statusText + ": " + text);
+      return;
+    }
+    const type = response.headers.get("Content-Type") || "";
+    if (type.startsWith("application/sparql-results+json")) {
+      const data = JSON.parse(text);
+      if (typeof data.boolean === "boolean") {
+        results.replaceChildren(el("p", data.boolean ? "true" : "false", "boolean"));
+        statusBox.textContent = "ASK · " + seconds.toFixed(2) + " s";
+        statusBox.dataset.rows = "1";
+        return;
+      }
+      const rows = data.results.bindings;
+      renderTable(data.head.vars, rows);
+      describeStatus(rows.length, response, seconds, "row");
+    } else if (type.startsWith("application/n-triples")) {
+      const rows = parseNTriples(text);
+      renderTable(["subject", "predicate", "object"], rows);
+      describeStatus(rows.length, response, seconds, "triple");
+    } else {
+      results.replaceChildren(el("pre", text));
+      statusBox.textContent = type;
+    }
+  }
+
+  function submit() {
+    const query = editor.value;
+    const url = new URL(window.location.href);
+    if (url.pathname === "/") {
+      url.search = new URLSearchParams({ query }).toString();
+      if (url.href.length < 8000) history.replaceState(null, "", url.href);
+    }
+    run(query);
+  }
+
+  // ---- examples
+
+  async function loadExamples() {
+    const list = $("examples");
+    let examples = [];
+    try {
+      const response = await fetch("/examples.json");
+      if (response.ok) examples = await response.json();
+    } catch (e) {
+      examples = [];
+    }
+    if (!examples.length) {
+      $("no-examples").hidden = false;
+      return examples;
+    }
+    for (const example of examples) {
+      const button = el("button", example.title);
+      button.type = "button";
+      button.className = "example";
+      button.dataset.name = example.name;
+      button.title = example.name;
+      button.setAttribute("aria-pressed", "false");
+      button.addEventListener("click", () => {
+        for (const b of list.querySelectorAll("button")) b.setAttribute("aria-pressed", "false");
+        button.setAttribute("aria-pressed", "true");
+        editor.value = example.query;
+        submit();
+      });
+      const li = el("li");
+      li.appendChild(button);
+      list.appendChild(li);
+    }
+    return examples;
+  }
+
+  // ---- describe view: every triple with the IRI as subject or object
+
+  const BAD_IRI = /[\u0000-\u0020<>"{}|^`\\]/;
+
+  function describeQuery(iri) {
+    return [
+      "# Every statement about <" + iri + ">",
+      "SELECT ?direction ?property ?value ?graph WHERE {",
+      "  { GRAPH ?graph { <" + iri + "> ?property ?value } BIND(\"→\" AS ?direction) }",
+      "  UNION",
+      "  { GRAPH ?graph { ?value ?property <" + iri + "> } BIND(\"←\" AS ?direction) }",
+      "}",
+      "ORDER BY DESC(?direction) ?property ?value",
+      "LIMIT 2000",
+      "",
+    ].join("\n");
+  }
+
+  async function start() {
+    editor.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        submit();
+      }
+    });
+    editor.addEventListener("input", () => setDownloads(editor.value));
+    $("query-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      submit();
+    });
+    const examplesLoaded = loadExamples();
+    const params = new URLSearchParams(window.location.search);
+    if (window.location.pathname === "/describe") {
+      const iri = params.get("iri") || "";
+      const title = $("describe-title");
+      title.hidden = false;
+      if (!iri || BAD_IRI.test(iri)) {
+        title.textContent = "Describe";
+        editor.value = DEFAULT_QUERY;
+        showError("Not an IRI: " + JSON.stringify(iri));
+        return;
+      }
+      title.textContent = decodeForDisplay(shorten(iri));
+      title.title = iri;
+      document.title = shorten(iri) + " · catalog-graph";
+      editor.value = describeQuery(iri);
+      run(editor.value);
+      return;
+    }
+    if (params.get("query")) {
+      editor.value = params.get("query");
+      run(editor.value);
+      return;
+    }
+    const examples = await examplesLoaded;
+    editor.value = examples.length ? examples[0].query : DEFAULT_QUERY;
+    setDownloads(editor.value);
+  }
+
+  start();
+})();
