@@ -77,6 +77,41 @@ def parse(input_file: Path, fmt: str, output: Path | None) -> None:
 
 
 @main.command()
+@click.argument("text", metavar="TEXT")
+@click.option("--authority", "authority", multiple=True, metavar="CSV",
+              type=click.Path(path_type=Path),
+              help="Another authority file (or a directory of them), read after the built-in "
+                   "one; repeatable.")
+@click.option("--no-resolve", is_flag=True,
+              help="Only find the citations (regulation stays null, no authority checks).")
+def cite(text: str, authority: tuple[Path, ...], no_resolve: bool) -> None:
+    """Citations in one text (TEXT, or - for stdin) → a JSON array on stdout.
+
+    Offsets (start, end) count characters of the text as given.
+    """
+    import json
+
+    from .citations import cite as cite_text
+    from .citations import find_citations
+
+    if text == "-":
+        try:
+            text = sys.stdin.buffer.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            fail(f"stdin is not UTF-8 text ({exc.reason} at byte {exc.start})")
+    for path in authority:
+        if not path.exists():
+            fail(f"{path}: no such file")
+    if no_resolve:
+        citations = find_citations(text)
+    else:
+        from .resolve import Resolver
+
+        citations = cite_text(text, Resolver(authority) if authority else None)
+    click.echo(json.dumps([c.to_dict() for c in citations], ensure_ascii=False, indent=2))
+
+
+@main.command()
 @click.argument("directory", metavar="[DIR]", required=False, default="out",
                 type=click.Path(file_okay=False, path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True,
