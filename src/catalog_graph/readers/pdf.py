@@ -1,0 +1,704 @@
+"""PDF catalogs with pdfplumber: ruled tables as offices print them.
+
+Each page is read as a reader of the printout sees it:
+
+- **visible text only**: pdfminer's interpreter is extended to follow clipping paths, so the
+  glyphs a printer clips away are dropped (LibreOffice and Excel draw the whole text of a
+  merged cell cut by a page break on both pages and clip each part);
+- doubled characters (fake bold, overprinting) removed with ``dedupe_chars``;
+- tables found from ruling lines (pdfplumber's ``lines`` strategy); the cell geometry gives
+  the merges: a grid is made of every cell edge, a cell covering several grid positions is a
+  merged range (``left`` to the right of its first column, ``up`` below its first row), and
+  positions no closed cell covers (a range left open at the bottom of a page) form cells too;
+- in-cell lines joined as typed (see ``_lines``): wraps removed, typed breaks kept;
+- the table continued across pages: later tables on the catalog's column grid are appended,
+  their repeated header rows dropped; where a page break cut a merged range or a row (a cell
+  open at the page bottom, or a row whose only text continues wrapped text above it), the
+  pieces are joined into the cell they came from instead of starting a new row;
+- the title taken from the text above the table (its largest line, or the line naming the
+  catalog); every row carries its page number.
+
+Errors: encrypted, scanned (no text layer), no ruled table, truncated or damaged.
+"""
+
+from __future__ import annotations
+
+import statistics
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import CatalogError
+from ..models import Cell, RawTable
+from ._grid import EMPTY, LEFT, UP, split_preamble
+from ._lines import Line, is_cjk, is_wrap, join_lines, joiner, piece_end
+from ._select import header_score, pick_title, squash
+
+MAX_BYTES = 300 * 1024 * 1024
+MAX_PAGES = 3000
+TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+COL_TOLERANCE = 4.0  # points two pages' column borders may differ by
+EDGE_TOLERANCE = 2.0  # points a ruling may miss a grid line by
+
+# --------------------------------------------------------------------------- model
+
+
+@dataclass(eq=False)
+class PCell:
+    """A printed cell (or the part of a merged range on one page) with its lines."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    page: int
+    lines: list[Line] = field(default_factory=list)
+    text: str = ""
+    open_top: bool = False  # no ruling closes it at the top of the table
+    open_bottom: bool = False  # no ruling closes it at the bottom of the table
+    usable: float = 0.0  # width text may take inside the borders
+    slack: float = 0.0
+    last_bottom: float = 0.0  # bottom of its last line of text
+    tail: PCell | None = None  # its last piece, on a later page, once a page break cut it
+
+    @property
+    def end(self) -> PCell:
+        """The piece of the cell on the page where it ends."""
+        return self.tail or self
+
+
+@dataclass(eq=False)
+class PTable:
+    """A ruled table on one page: column borders, and rows of the cells covering each grid
+    position (the same PCell at every position of a merged range)."""
+
+    page: int
+    top: float
+    bottom: float
+    xs: list[float]
+    rows: list[list[PCell]]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read(path: Path, display: str) -> RawTable:
+    """Read the catalog table of a PDF into rows of cells, with page numbers and title."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise CatalogError(display, f"is {size // (1024 * 1024)} MiB, over the "
+                           f"{MAX_BYTES // (1024 * 1024)} MiB limit for a PDF", "too_large")
+    warnings: list[str] = []
+    pdf = _open(path, display)
+    try:
+        npages = len(pdf.pages)
+        if npages == 0:
+            raise CatalogError(display, "is a damaged PDF (it has no pages)", "corrupt")
+        if npages > MAX_PAGES:
+            raise CatalogError(display, f"has {npages} pages, over the {MAX_PAGES} page limit",
+                               "too_large")
+        tables: list[PTable] = []
+        loose: dict[int, list[dict[str, Any]]] = {}
+        text_pages = 0
+        image_pages: list[int] = []
+        for page in pdf.pages:
+            number = page.page_number
+            try:
+                _clip_aware_layout(page)
+                page = page.dedupe_chars()
+                chars = page.chars
+                found, outside = _tables_on_page(page, chars)
+                images = page.images
+            except CatalogError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - pdfminer raises anything on damage
+                raise CatalogError(display, f"is a truncated or damaged PDF (page {number} cannot be "
+                                   f"read: {type(exc).__name__})", "corrupt") from None
+            if chars:
+                text_pages += 1
+            elif images:
+                image_pages.append(number)
+            tables.extend(found)
+            loose[number] = outside
+    finally:
+        pdf.close()
+    if not text_pages:
+        raise CatalogError(display, "has no text layer: it is a scanned image (run OCR on it first)"
+                           if image_pages else "has no text layer (nothing to read on any page)",
+                           "scanned")
+    if image_pages:
+        warnings.append("pages without text (scanned?): " + ", ".join(map(str, image_pages)))
+    if not tables:
+        raise CatalogError(display, "holds no catalog table (no ruled table on any page)", "no_table")
+    main_index = _catalog_table(tables, warnings)
+    main = tables[main_index]
+    refs, pages = _stitch(main, tables[main_index + 1:], warnings)
+    rows = _cells(refs)
+    preamble_rows, rows = split_preamble(rows)
+    pages = pages[len(pages) - len(rows):]
+    if not rows:
+        raise CatalogError(display, "holds no catalog table (its table has no row of two or more "
+                           "cells)", "no_table")
+    title = _title(loose, main, preamble_rows)
+    return RawTable(file=display, rows=rows, pages=pages, title=title, warnings=warnings)
+
+
+def _open(path: Path, display: str):
+    import pdfplumber
+
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+        fh.seek(0, 2)
+        end = fh.tell()
+        fh.seek(max(0, end - 2048))
+        tail = fh.read()
+    if b"%PDF-" not in head:
+        raise CatalogError(display, "is not a PDF (no %PDF header)", "corrupt")
+    try:
+        pdf = pdfplumber.open(path)
+        pdf.pages  # noqa: B018 - reads the page tree, where truncation shows
+    except Exception as exc:  # noqa: BLE001
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        name = type(cause).__name__
+        if name in ("PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"):
+            raise CatalogError(display, "is an encrypted PDF (it needs a password to open)",
+                               "encrypted") from None
+        if b"%%EOF" not in tail:
+            raise CatalogError(display, "is a truncated PDF (it ends before its end-of-file "
+                               "marker)", "corrupt") from None
+        raise CatalogError(display, f"is a damaged PDF ({name}: {str(cause)[:80]})", "corrupt") from None
+    return pdf
+
+
+# --------------------------------------------------------------------------- visible text
+
+
+def _clip_aware_layout(page) -> None:
+    """Lay out the page with an interpreter that drops glyphs outside the clipping path."""
+    from pdfplumber.page import PDFPageAggregatorWithMarkedContent
+
+    device = PDFPageAggregatorWithMarkedContent(page.pdf.rsrcmgr, pageno=page.page_number,
+                                                laparams=page.pdf.laparams)
+    interpreter = _clip_interpreter_class()(page.pdf.rsrcmgr, device)
+    interpreter.process_page(page.page_obj)
+    page._layout = device.get_result()
+
+
+_CLASS: list[type] = []
+
+
+def _clip_interpreter_class() -> type:
+    """pdfminer's interpreter, following the clipping path (its bounding box) through q/Q,
+    W/W*, form XObjects; text drawn outside it is removed as it is drawn."""
+    if _CLASS:
+        return _CLASS[0]
+    from pdfminer.layout import LTChar
+    from pdfminer.pdfinterp import PDFPageInterpreter
+    from pdfminer.utils import apply_matrix_pt
+
+    class ClipInterpreter(PDFPageInterpreter):
+        _parent_clip: tuple[float, float, float, float] | None = None
+
+        def dup(self):  # form XObjects start with the clip of the page drawing them
+            child = super().dup()
+            child._parent_clip = self.clip
+            return child
+
+        def init_state(self, ctm) -> None:
+            super().init_state(ctm)
+            self.clip = self._parent_clip
+            self.clip_stack: list = []
+            self.pending_clip = False
+
+        def do_q(self) -> None:
+            self.clip_stack.append(self.clip)
+            super().do_q()
+
+        def do_Q(self) -> None:
+            if self.clip_stack:
+                self.clip = self.clip_stack.pop()
+            super().do_Q()
+
+        def do_W(self) -> None:
+            self.pending_clip = True
+
+        def do_W_a(self) -> None:
+            self.pending_clip = True
+
+        def _apply_clip(self) -> None:
+            if not self.pending_clip:
+                return
+            self.pending_clip = False
+            xs: list[float] = []
+            ys: list[float] = []
+            for seg in self.curpath:
+                coords = seg[1:]
+                for i in range(0, len(coords) - 1, 2):
+                    x, y = apply_matrix_pt(self.ctm, (coords[i], coords[i + 1]))
+                    xs.append(x)
+                    ys.append(y)
+            if not xs:
+                return
+            box = (min(xs), min(ys), max(xs), max(ys))
+            if self.clip is not None:
+                c = self.clip
+                box = (max(box[0], c[0]), max(box[1], c[1]), min(box[2], c[2]), min(box[3], c[3]))
+            self.clip = box
+
+        def do_n(self) -> None:
+            self._apply_clip()
+            super().do_n()
+
+        def do_f(self) -> None:
+            self._apply_clip()
+            super().do_f()
+
+        def do_f_a(self) -> None:
+            self._apply_clip()
+            super().do_f_a()
+
+        def do_S(self) -> None:
+            self._apply_clip()
+            super().do_S()
+
+        def do_B(self) -> None:
+            self._apply_clip()
+            super().do_B()
+
+        def do_B_a(self) -> None:
+            self._apply_clip()
+            super().do_B_a()
+
+        def do_TJ(self, seq) -> None:
+            container = self.device.cur_item
+            before = len(container._objs)
+            super().do_TJ(seq)
+            clip = self.clip
+            if clip is None:
+                return
+            x0, y0, x1, y1 = clip
+            objs = container._objs
+            drawn = objs[before:]
+            kept = [o for o in drawn if not isinstance(o, LTChar)
+                    or (x0 <= (o.x0 + o.x1) / 2 <= x1 and y0 <= (o.y0 + o.y1) / 2 <= y1)]
+            if len(kept) != len(drawn):
+                del objs[before:]
+                objs.extend(kept)
+
+    _CLASS.append(ClipInterpreter)
+    return ClipInterpreter
+
+
+# --------------------------------------------------------------------------- tables on a page
+
+
+def _tables_on_page(page, chars: list[dict[str, Any]]) -> tuple[list[PTable], list[dict[str, Any]]]:
+    """The page's ruled tables with their cells' text, and the characters outside them."""
+    from pdfplumber.table import TableFinder, TableSettings
+
+    finder = TableFinder(page, TableSettings.resolve(TABLE_SETTINGS))
+    found = [t for t in finder.tables if t.cells]
+    if not found:
+        return [], chars
+    hedges = [e for e in finder.edges if e["orientation"] == "h"]
+    vedges = [e for e in finder.edges if e["orientation"] == "v"]
+    grids = [_grid(t.cells, hedges, vedges, page.page_number) for t in found]
+    grids = [g for g in grids if g is not None]
+    grids.sort(key=lambda g: (g[0].top, g[0].xs[0]))
+    outside: list[dict[str, Any]] = []
+    buckets: list[dict[int, list[dict[str, Any]]]] = [{} for _ in grids]
+    for ch in chars:
+        cx = (ch["x0"] + ch["x1"]) / 2
+        cy = (ch["top"] + ch["bottom"]) / 2
+        for k, (table, ys) in enumerate(grids):
+            xs = table.xs
+            if xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]:
+                c = min(max(bisect_right(xs, cx) - 1, 0), len(xs) - 2)
+                r = min(max(bisect_right(ys, cy) - 1, 0), len(ys) - 2)
+                cell = table.rows[r][c]
+                buckets[k].setdefault(id(cell), []).append(ch)
+                break
+        else:
+            outside.append(ch)
+    tables = []
+    for (table, _), bucket in zip(grids, buckets, strict=True):
+        _fill_text(table, bucket)
+        if len(table.xs) >= 3:  # two columns at least
+            tables.append(table)
+    return tables, outside
+
+
+def _cluster(values: list[float], tolerance: float = 1.0) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tolerance:
+            continue
+        out.append(v)
+    return out
+
+
+def _index(grid: list[float], v: float) -> int:
+    i = bisect_right(grid, v + 1.0) - 1
+    return max(0, min(i, len(grid) - 1))
+
+
+def _grid(cells: Sequence[tuple[float, float, float, float]], hedges: list[dict[str, Any]],
+          vedges: list[dict[str, Any]], page: int) -> tuple[PTable, list[float]] | None:
+    """A table's grid from its cells: positions, the cell covering each, open regions."""
+    xs = _cluster([c[0] for c in cells] + [c[2] for c in cells])
+    ys = _cluster([c[1] for c in cells] + [c[3] for c in cells])
+    if len(xs) < 2 or len(ys) < 2:
+        return None
+    nr, nc = len(ys) - 1, len(xs) - 1
+    owner: list[list[PCell | None]] = [[None] * nc for _ in range(nr)]
+    for x0, top, x1, bottom in cells:
+        c0, c1 = _index(xs, x0), _index(xs, x1)
+        r0, r1 = _index(ys, top), _index(ys, bottom)
+        if c1 <= c0 or r1 <= r0:
+            continue
+        cell = PCell(xs[c0], ys[r0], xs[c1], ys[r1], page)
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                if owner[r][c] is None:
+                    owner[r][c] = cell
+    _open_regions(owner, xs, ys, hedges, vedges, page)
+    table = PTable(page, ys[0], ys[-1], xs, owner)  # type: ignore[arg-type]
+    return table, ys
+
+
+def _open_regions(owner: list[list[PCell | None]], xs: list[float], ys: list[float],
+                  hedges: list[dict[str, Any]], vedges: list[dict[str, Any]], page: int) -> None:
+    """Give grid positions no closed cell covers to cells made of the connected positions
+    no ruling separates (a merged range cut open by the page's edge)."""
+    nr, nc = len(owner), len(owner[0])
+    free = [(r, c) for r in range(nr) for c in range(nc) if owner[r][c] is None]
+    if not free:
+        return
+    parent = {p: p for p in free}
+
+    def find(p):
+        while parent[p] != p:
+            parent[p] = parent[parent[p]]
+            p = parent[p]
+        return p
+
+    def ruled_h(y: float, x0: float, x1: float) -> bool:
+        return any(abs(e["top"] - y) <= EDGE_TOLERANCE and e["x0"] <= x0 + EDGE_TOLERANCE
+                   and e["x1"] >= x1 - EDGE_TOLERANCE for e in hedges)
+
+    def ruled_v(x: float, y0: float, y1: float) -> bool:
+        return any(abs(e["x0"] - x) <= EDGE_TOLERANCE and e["top"] <= y0 + EDGE_TOLERANCE
+                   and e["bottom"] >= y1 - EDGE_TOLERANCE for e in vedges)
+
+    for r, c in free:
+        if (r, c + 1) in parent and not ruled_v(xs[c + 1], ys[r], ys[r + 1]):
+            parent[find((r, c + 1))] = find((r, c))
+        if (r + 1, c) in parent and not ruled_h(ys[r + 1], xs[c], xs[c + 1]):
+            parent[find((r + 1, c))] = find((r, c))
+    regions: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for p in free:
+        regions.setdefault(find(p), []).append(p)
+    for members in regions.values():
+        r0 = min(r for r, _ in members)
+        r1 = max(r for r, _ in members) + 1
+        c0 = min(c for _, c in members)
+        c1 = max(c for _, c in members) + 1
+        cell = PCell(xs[c0], ys[r0], xs[c1], ys[r1], page,
+                     open_top=r0 == 0 and not ruled_h(ys[0], xs[c0], xs[c1]),
+                     open_bottom=r1 == nr and not ruled_h(ys[-1], xs[c0], xs[c1]))
+        for r, c in members:
+            owner[r][c] = cell
+
+
+# --------------------------------------------------------------------------- cell text
+
+
+def _fill_text(table: PTable, bucket: dict[int, list[dict[str, Any]]]) -> None:
+    """Every cell's printed lines and text."""
+    cells: dict[int, PCell] = {}
+    for row in table.rows:
+        for cell in row:
+            cells[id(cell)] = cell
+    gaps: list[float] = []
+    sizes: list[float] = []
+    for key, chars in bucket.items():
+        cell = cells[key]
+        cell.lines = _lines(chars)
+        if cell.lines:
+            gaps.append(max(0.0, min(ln.x0 for ln in cell.lines) - cell.x0))
+            cell.last_bottom = max(ch["bottom"] for ch in chars)
+            sizes.extend(ch["size"] for ch in chars[:20])
+    pad = min(max(_low(gaps), 0.5), 8.0) if gaps else 2.0
+    size = statistics.median(sizes) if sizes else 10.0
+    for cell in cells.values():
+        cell.usable = (cell.x1 - cell.x0) - 2 * pad
+        cell.slack = 0.15 * size
+        if cell.lines:
+            cell.text = join_lines(cell.lines, cell.x0, cell.x1, pad, cell.slack)
+
+
+def _low(values: list[float]) -> float:
+    """A low value robust to a stray outlier: the 10th percentile."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, len(ordered) // 10)]
+
+
+def _lines(chars: list[dict[str, Any]]) -> list[Line]:
+    """Characters of one cell → its printed lines, top to bottom."""
+    return [line for line, _ in _line_groups(chars)]
+
+
+def _line_groups(chars: list[dict[str, Any]]) -> list[tuple[Line, list[dict[str, Any]]]]:
+    """Characters → printed lines (with the characters of each), top to bottom, with spaces
+    where the printer left them."""
+    ordered = sorted(chars, key=lambda ch: ((ch["top"] + ch["bottom"]) / 2, ch["x0"]))
+    groups: list[list[dict[str, Any]]] = []
+    bottom = -1e9
+    for ch in ordered:
+        mid = (ch["top"] + ch["bottom"]) / 2
+        if groups and mid <= bottom:
+            groups[-1].append(ch)
+        else:
+            groups.append([ch])
+            bottom = ch["bottom"]
+    out = []
+    for group in groups:
+        group.sort(key=lambda ch: ch["x0"])
+        line = _line(group)
+        if line is not None:
+            out.append((line, group))
+    return out
+
+
+def _line(chars: list[dict[str, Any]]) -> Line | None:
+    glyphs: list[dict[str, Any] | None] = []  # one per character of text; None: a space
+    text: list[str] = []
+    prev = None
+    trailing = False
+    for ch in chars:
+        t = ch["text"]
+        if not t or t.isspace():
+            if text and text[-1] != " ":
+                text.append(" ")
+                glyphs.append(None)
+            trailing = True
+            continue
+        trailing = False
+        if prev is not None and text and text[-1] != " ":
+            gap = ch["x0"] - prev["x1"]
+            size = max(ch["size"], prev["size"], 1.0)
+            wide = is_cjk(t[0]) or is_cjk(prev["text"][-1])
+            if gap > (0.8 if wide else 0.25) * size:
+                text.append(" ")
+                glyphs.append(None)
+        for k in t:
+            text.append(k)
+            glyphs.append(ch)
+        prev = ch
+    while text and text[-1] == " ":
+        text.pop()
+        glyphs.pop()
+    if not text:
+        return None
+    s = "".join(text)
+    end = piece_end(s)
+    last = next((g for g in reversed(glyphs[:end]) if g is not None), None)
+    first = glyphs[0]
+    assert first is not None and prev is not None
+    piece = (last["x1"] if last else first["x1"]) - first["x0"]
+    size = statistics.median(ch["size"] for ch in chars if ch["text"].strip()) if chars else 0.0
+    return Line(s, first["x0"], prev["x1"], piece, size, trailing)
+
+
+# --------------------------------------------------------------------------- the catalog
+
+
+def _texts(row: list[PCell]) -> list[str]:
+    out = []
+    seen: set[int] = set()
+    for cell in row:
+        if id(cell) in seen:
+            out.append("")
+        else:
+            seen.add(id(cell))
+            out.append(cell.text)
+    return out
+
+
+def _catalog_table(tables: list[PTable], warnings: list[str]) -> int:
+    """The first table whose first rows carry catalog header words, else the largest."""
+    for i, t in enumerate(tables):
+        if len(t.rows) >= 2 and header_score([_texts(r) for r in t.rows[:8]]) >= 2:
+            return i
+    warnings.append("no table has catalog header words; read the largest")
+    sizes = [len(t.rows) * (len(t.xs) - 1) for t in tables]
+    return sizes.index(max(sizes))
+
+
+def _column_map(main: PTable, table: PTable) -> list[int] | None:
+    """For each column border of ``table``, the index of the same border in ``main``."""
+    out = []
+    for x in table.xs:
+        j = min(range(len(main.xs)), key=lambda k: abs(main.xs[k] - x))
+        if abs(main.xs[j] - x) > COL_TOLERANCE:
+            return None
+        out.append(j)
+    if out[0] != 0 or out[-1] != len(main.xs) - 1 or out != sorted(set(out)):
+        return None
+    return out
+
+
+def _on_main_grid(table: PTable, mapping: list[int], ncols: int) -> list[list[PCell]]:
+    rows = []
+    for row in table.rows:
+        wide: list[PCell] = []
+        for c, cell in enumerate(row):
+            wide.extend([cell] * (mapping[c + 1] - mapping[c]))
+        rows.append(wide[:ncols])
+    return rows
+
+
+def _key(row: list[PCell]) -> tuple[str, ...]:
+    return tuple(squash(t) for t in _texts(row))
+
+
+def _stitch(main: PTable, rest: list[PTable], warnings: list[str]
+            ) -> tuple[list[list[PCell]], list[int | None]]:
+    """The catalog's rows across pages: main, then the tables on its grid, headers dropped,
+    cut cells and rows joined."""
+    ncols = len(main.xs) - 1
+    rows = [list(r) for r in main.rows]
+    pages: list[int | None] = [main.page] * len(rows)
+    keys = [_key(r) for r in rows[:8]]
+    first_wide = next((i for i, k in enumerate(keys) if sum(1 for t in k if t) >= 2), 0)
+    skipped: list[int] = []
+    for table in rest:
+        mapping = _column_map(main, table)
+        if mapping is None:
+            skipped.append(table.page)
+            continue
+        more = _on_main_grid(table, mapping, ncols)
+        drop = max(_repeated(more, keys, 0), _repeated(more, keys, first_wide))
+        more = more[drop:]
+        if not more:
+            continue
+        if table.page != pages[-1]:
+            more = _join_cut(rows[-1], more)
+        rows.extend(more)
+        pages.extend([table.page] * len(more))
+    if skipped:
+        warnings.append("tables not on the catalog's columns skipped on pages "
+                        + ", ".join(map(str, sorted(set(skipped)))))
+    return rows, pages
+
+
+def _repeated(more: list[list[PCell]], keys: list[tuple[str, ...]], offset: int) -> int:
+    """How many leading rows of ``more`` repeat the main table's rows from ``offset``."""
+    k = 0
+    while (k < len(more) and offset + k < len(keys) and any(keys[offset + k])
+           and _key(more[k]) == keys[offset + k]):
+        k += 1
+    return k
+
+
+def _join_cut(last: list[PCell], more: list[list[PCell]]) -> list[list[PCell]]:
+    """Join what a page break cut: cells left open at the bottom of the page continue in the
+    first row of the next; a first row whose only text carries on wrapped text from the row
+    above is that row's end, not a row of its own."""
+    first = more[0]
+    aliases: dict[int, PCell] = {}
+    for above, below in zip(last, first, strict=True):
+        if id(below) in aliases or below is above:
+            continue
+        if above.end.open_bottom or below.open_top:
+            _append(above, below)
+            aliases[id(below)] = above
+    if not aliases and _is_split_row(last, first):
+        for above, below in zip(last, first, strict=True):
+            if id(below) not in aliases and below.text:
+                _append(above, below)
+            aliases[id(below)] = above
+        more = more[1:]
+    if not aliases:
+        return more
+    return [[aliases.get(id(cell), cell) for cell in row] for row in more]
+
+
+def _is_split_row(last: list[PCell], first: list[PCell]) -> bool:
+    """Is ``first`` the rest of ``last``, pushed to the next page? Each of its texts must
+    continue a cell above whose text runs to the cell's bottom and wraps into it."""
+    texts = [cell for cell in dict.fromkeys(first) if cell.text]
+    if not texts:
+        return False
+    for c, below in enumerate(first):
+        if not below.text:
+            continue
+        above = last[c].end
+        if not above.lines or not below.lines:
+            return False
+        line_height = max(1.0, above.last_bottom - above.top) / max(1, len(above.lines))
+        if above.bottom - above.last_bottom > 1.2 * line_height:
+            return False
+        if not is_wrap(above.lines[-1], below.lines[0], above.usable, above.slack):
+            return False
+    return True
+
+
+def _append(above: PCell, below: PCell) -> None:
+    """Continue ``above``'s text with ``below``'s (as a wrap if the printer wrapped there);
+    ``below`` becomes the piece where ``above`` now ends."""
+    end = above.end
+    above.tail = below.end
+    if not below.text:
+        return
+    if not above.text:
+        above.text = below.text
+        return
+    sep = "\n"
+    if end.lines and below.lines and is_wrap(end.lines[-1], below.lines[0], end.usable, end.slack):
+        sep = joiner(above.text, below.text, end.lines[-1].trailing_space)
+    above.text = above.text + sep + below.text
+
+
+def _cells(rows: list[list[PCell]]) -> list[list[Cell]]:
+    """Rows of printed cells → rows of Cells: text where a cell starts, merged markers where
+    it continues."""
+    start: dict[int, int] = {}
+    out: list[list[Cell]] = []
+    for i, row in enumerate(rows):
+        cells: list[Cell] = []
+        for cell in row:
+            key = id(cell)
+            if key not in start:
+                start[key] = i
+                cells.append(Cell(cell.text) if cell.text else EMPTY)
+            elif start[key] == i:
+                cells.append(LEFT)
+            else:
+                cells.append(UP)
+        out.append(cells)
+    return out
+
+
+# --------------------------------------------------------------------------- title
+
+
+def _title(loose: dict[int, list[dict[str, Any]]], main: PTable, preamble: list[str]) -> str | None:
+    """The title: the largest text above the table, else the line above naming the catalog."""
+    chars = [ch for ch in loose.get(main.page, []) if ch["bottom"] <= main.top + 1]
+    if not chars and main.page > 1:
+        chars = loose.get(main.page - 1, [])
+    groups = _line_groups(chars) if chars else []
+    texts = [line.text for line, _ in groups]
+    if len(groups) >= 2:
+        sizes = [max(ch["size"] for ch in group) for _, group in groups]
+        biggest = max(sizes)
+        if biggest >= 1.2 * statistics.median(sizes):
+            picked = [t for t, s in zip(texts, sizes, strict=True) if s >= biggest - 0.5]
+            title = picked[0]
+            for more in picked[1:]:
+                title += joiner(title, more)
+            return title
+    return pick_title(texts + preamble)

@@ -1,0 +1,191 @@
+"""Excel workbooks (.xlsx, .xlsm) with openpyxl.
+
+The sheet holding the catalog is the one whose first rows carry catalog header words (a
+workbook often starts with a 填报说明 or 封面 sheet). Cells are read in openpyxl's read-only
+mode, which streams a sheet of any length in little memory but does not see merged cells, so
+the ``<mergeCells>`` list is read from the sheet's XML separately: the first cell of a range
+keeps the value, the others become ``up`` (rows below) or ``left`` (columns to the right).
+
+Rows above the table that hold a single text (the title merged across the sheet, a paragraph,
+a date) are not table rows: the one naming the catalog becomes the title. Cached formula
+results are read (``data_only``); numbers typed as 序号 come back as ``"1"``, not ``"1.0"``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ..errors import CatalogError
+from ..models import Cell, RawTable
+from ._archive import check_archive
+from ._grid import EMPTY, LEFT, MAX_COLS, MAX_ROWS, UP, split_preamble, trim
+from ._select import header_score, pick_title
+from .text import clean_cell
+
+PROBE_ROWS = 30  # rows of each sheet looked at to choose the catalog sheet
+
+
+def read(path: Path, display: str) -> RawTable:
+    """Read the catalog sheet of a workbook into rows of cells, merged ranges marked."""
+    check_archive(path, display, "Excel workbook", "xl/workbook.xml")
+    wb = _open(path, display)
+    try:
+        sheets = [ws for ws in wb.worksheets if hasattr(ws, "iter_rows")]
+        if not sheets:
+            raise CatalogError(display, "holds no worksheet (a workbook of charts only?)", "no_table")
+        warnings: list[str] = []
+        ws = _catalog_sheet(sheets, display, warnings)
+        try:
+            values, cut = _values(ws)
+            spans = _merges(wb, ws)
+        except CatalogError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a broken part inside an intact zip
+            raise CatalogError(display, f"has a damaged worksheet '{ws.title}' ({type(exc).__name__})",
+                               "corrupt") from None
+    finally:
+        wb.close()
+    if cut:
+        warnings.append(cut)
+    rows = _with_merges(values, spans)
+    rows = trim(rows)
+    preamble, rows = split_preamble(rows)
+    if not rows:
+        raise CatalogError(display, f"has no table on sheet '{ws.title}' (no row with two or more "
+                           "filled cells)", "no_table")
+    if len(sheets) > 1:
+        warnings.append(f"read sheet '{ws.title}' of {len(sheets)}")
+    return RawTable(file=display, rows=rows, pages=[None] * len(rows), title=pick_title(preamble),
+                    warnings=warnings)
+
+
+def _open(path: Path, display: str):
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except CatalogError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises anything on broken parts
+        raise CatalogError(display, f"is a damaged Excel workbook ({type(exc).__name__}: "
+                           f"{str(exc)[:80]})", "corrupt") from None
+
+
+def _catalog_sheet(sheets: list, display: str, warnings: list[str]):
+    """The sheet whose first rows look most like a catalog header (ties: the fuller sheet,
+    then the first); CatalogError when no sheet holds a table at all."""
+    best = None
+    best_key: tuple[int, int, int] = (-1, -1, 0)
+    for index, ws in enumerate(sheets):
+        probe: list[list[str]] = []
+        try:
+            for row in ws.iter_rows(max_row=PROBE_ROWS, max_col=MAX_COLS, values_only=True):
+                probe.append([_text(v) for v in row])
+        except Exception as exc:  # noqa: BLE001
+            raise CatalogError(display, f"has a damaged worksheet '{ws.title}' "
+                               f"({type(exc).__name__})", "corrupt") from None
+        wide = sum(1 for r in probe if sum(1 for t in r if t) >= 2)
+        if not wide:
+            continue
+        key = (header_score(probe, PROBE_ROWS), wide, -index)
+        if key > best_key:
+            best, best_key = ws, key
+    if best is None:
+        raise CatalogError(display, "holds no table (no sheet has a row with two or more filled "
+                           "cells)", "no_table")
+    if best_key[0] == 0:
+        warnings.append(f"no sheet has catalog header words; read sheet '{best.title}'")
+    return best
+
+
+def _values(ws) -> tuple[list[list[str]], str | None]:
+    """The sheet's cell texts, row by row, within the row and column caps."""
+    ws.reset_dimensions()
+    rows: list[list[str]] = []
+    pending = 0  # empty rows not yet stored: kept only when a filled row follows
+    beyond = False
+    cut = None
+    for row in ws.iter_rows(max_col=MAX_COLS + 1, values_only=True):
+        texts = [_text(v) for v in row[:MAX_COLS]]
+        if len(row) > MAX_COLS and row[MAX_COLS] is not None:
+            beyond = True
+        if not any(texts):
+            pending += 1
+            continue
+        if len(rows) + pending >= MAX_ROWS:
+            cut = f"the sheet has more than {MAX_ROWS} rows; read the first {MAX_ROWS}"
+            break
+        rows.extend([] for _ in range(pending))
+        pending = 0
+        rows.append(texts)
+    if beyond:
+        message = f"cells beyond column {MAX_COLS} ignored"
+        cut = f"{cut}; {message}" if cut else message
+    return rows, cut
+
+
+def _text(value: object) -> str:
+    """A cell value as the text the sheet shows for it."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return clean_cell(value.replace("_x000D_", ""))
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return clean_cell(str(value))
+
+
+def _merges(wb, ws) -> list[tuple[int, int, int, int]]:
+    """Merged ranges (r0, c0, r1, c1), 0-based inclusive, from the sheet's XML."""
+    from lxml import etree
+    from openpyxl.utils.cell import range_boundaries
+
+    tag = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
+    out = []
+    with wb._archive.open(ws._worksheet_path) as src:
+        for _, elem in etree.iterparse(src, events=("end",), tag=tag, huge_tree=False,
+                                       resolve_entities=False, no_network=True):
+            ref = elem.get("ref")
+            elem.clear()
+            if not ref or ":" not in ref:
+                continue
+            try:
+                c0, r0, c1, r1 = range_boundaries(ref)
+            except (ValueError, TypeError):
+                continue
+            out.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))
+    return out
+
+
+def _with_merges(values: list[list[str]], spans: list[tuple[int, int, int, int]]) -> list[list[Cell]]:
+    """Rows of cells: the values, and merged markers over every range but its first cell."""
+    nrows = len(values)
+    ncols = max((len(r) for r in values), default=0)
+    for r0, _c0, _r1, c1 in spans:
+        if r0 < nrows:
+            ncols = max(ncols, min(c1 + 1, MAX_COLS))
+    rows = [[Cell(t) if t else EMPTY for t in r] + [EMPTY] * (ncols - len(r)) for r in values]
+    for r0, c0, r1, c1 in spans:
+        if r0 >= nrows or c0 >= ncols:
+            continue
+        r1, c1 = min(r1, nrows - 1), min(c1, ncols - 1)
+        for c in range(c0 + 1, c1 + 1):
+            rows[r0][c] = LEFT
+        for r in range(r0 + 1, r1 + 1):
+            row = rows[r]
+            for c in range(c0, c1 + 1):
+                row[c] = UP
+    return rows
