@@ -21,89 +21,61 @@ from pathlib import Path
 
 import pytest
 
-from catalog_graph.models import (
-    Catalog,
-    Citation,
-    DisclosureItem,
-    Provision,
-    Regulation,
-    Source,
-    TimeLimit,
-)
 from catalog_graph.serve import CatalogServer, is_update, make_server, negotiate
 
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "raw" / "changzhi_education_catalog.txt"
 CATALOG = "长治市教育局主动公开事项目录"
-HOSTILE = "某县<script>window.pwned=1</script>交通运输局目录"
+HOSTILE = "某县<script>window.pwned=1</script>交通运输局主动公开事项目录"
 SCRIPT_ITEM = "<script>window.pwned=1</script>"
+HOSTILE_CATALOG = (
+    f"{HOSTILE}\n\n"
+    "序号\t公开事项\t\t\t公开内容（要素）\t公开依据\t公开时限\t公开主体\t公开渠道和载体\t公开对象\t\t公开方式\n"
+    "\t一级事项\t二级事项\t三级事项\t\t\t\t\t\t全社会\t特定群众\t\n"
+    f"1\t法定主动公开内容\t{SCRIPT_ITEM}\t\t<img src=x onerror=\"window.pwned=2\">许可内容\t"
+    "《中华人民共和国政府信息公开条例》第二十条\t20个工作日内\t县交通运输局\t政府网站\t✓\t\t主动\n"
+    "2\t法定主动公开内容\t道路运输许可\t\t许可结果\t"
+    "《国务院关于加强数字政府建设的指导意见》（国发〔2022〕14号）\t实时更新\t县交通运输局\t政府网站\t✓\t\t主动\n"
+)
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 TIMEOUT = 3.0  # the test server's time limit
 MAX_ROWS = 50  # the test server's result cap
 HTTP_TIMEOUT = 30  # seconds any one request of a test may take
 
-REGULATIONS = [
-    Regulation(id="gov-info-disclosure-regulation", title="中华人民共和国政府信息公开条例",
-               doc_number="国务院令第711号", issuer=["国务院"], doc_type="条例", in_authority=True),
-    Regulation(id="guofa-2022-14", title="国务院关于加强数字政府建设的指导意见",
-               doc_number="国发〔2022〕14号", issuer=["国务院"], doc_type="意见", in_authority=True),
-    Regulation(id="guobanfa-2022-8", title="国务院办公厅关于印发2022年政务公开工作要点的通知",
-               doc_number="国办发〔2022〕8号", issuer=["国务院办公厅"], doc_type="通知",
-               in_authority=True),
-]
 
-
-def _item(catalog: str, file: str, row: int, name: str, cites: list[tuple[int, int | None]]) -> DisclosureItem:
-    basis = "；".join(f"《{REGULATIONS[r].title}》" + (f"第{a}条" if a else "") for r, a in cites)
-    citations = []
-    start = 0
-    for r, article in cites:
-        text = f"《{REGULATIONS[r].title}》"
-        citations.append(Citation(
-            text=text, start=start, end=start + len(text), title=REGULATIONS[r].title,
-            regulation=REGULATIONS[r].id,
-            provisions=[Provision(article=article)] if article else []))
-        start += len(text) + (len(f"第{article}条") if article else 0) + 1
-    return DisclosureItem(
-        catalog=catalog, id=f"{row}", number=str(row), path=["法定主动公开内容", "履职依据", name],
-        content=f"{name}的公开内容", basis=basis,
-        time_limit=TimeLimit("信息形成或变更之日起20个工作日内", "within_days", 20, True),
-        subject="市教育局", channels=["政府网站"], audience=["全社会"], method=["主动"],
-        source=Source(file, None, row), citations=citations)
-
-
-def sample_catalogs() -> list[Catalog]:
-    """Two catalogs citing three regulations; the second's title and one item hold <script>."""
-    first = "raw/changzhi_education_catalog.txt"
-    second = "raw/hostile.txt"
-    items = [_item(CATALOG, first, row, f"事项{row}", [(row % 3, 20 if row % 2 else None)])
-             for row in range(1, 13)]
-    items.append(_item(CATALOG, first, 13, "教育收费", [(0, 20), (1, None)]))
-    hostile = [_item(HOSTILE, second, 1, SCRIPT_ITEM, [(0, 19)]),
-               _item(HOSTILE, second, 2, "道路运输许可", [(2, None)])]
-    return [Catalog(CATALOG, "长治市教育局", first, items),
-            Catalog(HOSTILE, "某县交通运输局", second, hostile)]
-
-
-def write_built_dir(out: Path) -> Path:
-    """A DIR as ``catalog-graph build`` writes it (store/, graph.nq, graph.graphml, items.jsonl)."""
-    from catalog_graph import nx as graphs
-    from catalog_graph import rdf
-    from catalog_graph.store import load_store
-
-    out.mkdir(parents=True, exist_ok=True)
-    catalogs = sample_catalogs()
-    (out / "graph.nq").write_bytes(b"".join(rdf.nquads(rdf.graph_quads(catalogs, REGULATIONS))))
-    load_store(out / "graph.nq", out / "store")
-    graphs.write_graphml(graphs.build_graph(catalogs, REGULATIONS), out / "graph.graphml")
-    with (out / "items.jsonl").open("w", encoding="utf-8") as f:
-        for catalog in catalogs:
-            for item in catalog.items:
-                f.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+def build_sample(root: Path) -> Path:
+    """``catalog-graph build`` of the sample catalog and a catalog whose cells hold <script>."""
+    raw = root / "raw"
+    raw.mkdir(parents=True)
+    (raw / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
+    (raw / "hostile.txt").write_text(HOSTILE_CATALOG, encoding="utf-8")
+    out = root / "out"
+    done = subprocess.run([sys.executable, "-m", "catalog_graph.cli", "build", str(raw), "-o",
+                           str(out), "--workers", "1"], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
     return out
+
+
+def items(directory: Path) -> list[dict]:
+    """The items of a build, from items.jsonl."""
+    lines = (directory / "items.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def items_citing(directory: Path) -> dict[str, int]:
+    """Regulation id → how many items cite it, from items.jsonl."""
+    counts: dict[str, set[str]] = {}
+    for item in items(directory):
+        for citation in item["citations"]:
+            if citation["regulation"]:
+                counts.setdefault(citation["regulation"], set()).add(item["catalog"] + item["id"])
+    return {reg: len(ids) for reg, ids in counts.items()}
 
 
 @pytest.fixture(scope="session")
 def built_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_built_dir(tmp_path_factory.mktemp("built") / "out")
+    return build_sample(tmp_path_factory.mktemp("serve"))
 
 
 @pytest.fixture(scope="module")
@@ -157,10 +129,18 @@ TITLES = ("PREFIX cg: <https://w3id.org/catalog-graph/ontology#>\n"
           "SELECT ?catalog ?title WHERE { ?catalog a cg:Catalog ; dcterms:title ?title } "
           "ORDER BY ?title")
 CITED = ("PREFIX cg: <https://w3id.org/catalog-graph/ontology#>\n"
-         "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-         "SELECT ?label (COUNT(DISTINCT ?item) AS ?items) WHERE {\n"
-         "  ?item cg:legalBasis ?regulation . ?regulation rdfs:label ?label }\n"
-         "GROUP BY ?label ORDER BY DESC(?items) ?label")
+         "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+         "SELECT ?regulation (COUNT(DISTINCT ?item) AS ?items) WHERE {\n"
+         "  ?item cg:legalBasis ?r . ?r dcterms:identifier ?regulation }\n"
+         "GROUP BY ?regulation ORDER BY DESC(?items) ?regulation")
+
+
+def regulation_titles(directory: Path) -> dict[str, str]:
+    """Regulation IRI → title, from graph.graphml (the build's other graph)."""
+    import networkx
+
+    graph = networkx.read_graphml(directory / "graph.graphml", force_multigraph=True)
+    return {n: d["title"] for n, d in graph.nodes(data=True) if d["kind"] == "regulation"}
 
 
 # --------------------------------------------------------------------------- SPARQLWrapper
@@ -174,41 +154,44 @@ def test_select_as_json_through_sparqlwrapper(server: CatalogServer) -> None:
     titles = [b["title"]["value"] for b in result["results"]["bindings"]]
     assert titles == sorted([CATALOG, HOSTILE])
     assert result["results"]["bindings"][0]["title"]["xml:lang"] == "zh"
+    assert result["results"]["bindings"][0]["catalog"]["type"] == "uri"
 
 
-def test_select_as_xml_through_sparqlwrapper(server: CatalogServer) -> None:
+def test_select_as_xml_through_sparqlwrapper(server: CatalogServer, built_dir: Path) -> None:
     from SPARQLWrapper import XML
 
     document = wrapper(server, CITED, XML).query().convert()
-    results = document.getElementsByTagName("result")
-    first = {b.getAttribute("name"): b.firstChild.firstChild.data
-             for b in results[0].getElementsByTagName("binding")}
-    assert len(results) == 3
-    assert first == {"label": "中华人民共和国政府信息公开条例", "items": "6"}
+    counts = {}
+    for result in document.getElementsByTagName("result"):
+        values = {b.getAttribute("name"): b.getElementsByTagName("literal")[0].firstChild.data
+                  for b in result.getElementsByTagName("binding")}
+        counts[values["regulation"]] = int(values["items"])
+    assert counts == items_citing(built_dir)
 
 
-def test_select_as_csv_through_sparqlwrapper(server: CatalogServer) -> None:
+def test_select_as_csv_through_sparqlwrapper(server: CatalogServer, built_dir: Path) -> None:
     from SPARQLWrapper import CSV
 
     data = wrapper(server, CITED, CSV).query().convert()
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
-    assert rows[0] == ["label", "items"]
-    assert rows[1:] == [["中华人民共和国政府信息公开条例", "6"],
-                        ["国务院关于加强数字政府建设的指导意见", "5"],
-                        ["国务院办公厅关于印发2022年政务公开工作要点的通知", "5"]]
+    expected = items_citing(built_dir)
+    assert rows[0] == ["regulation", "items"]
+    assert {r: int(n) for r, n in rows[1:]} == expected
+    assert int(rows[1][1]) == max(expected.values())
 
 
 def test_ask_through_sparqlwrapper(server: CatalogServer) -> None:
     from SPARQLWrapper import JSON
 
-    query = ("PREFIX eli: <http://data.europa.eu/eli/ontology#>\n"
-             "ASK { ?r a eli:LegalResource ; eli:id_local \"国发〔2022〕14号\" }")
+    query = ("PREFIX cg: <https://w3id.org/catalog-graph/ontology#>\n"
+             "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+             f"ASK {{ ?c a cg:Catalog ; dcterms:title \"{CATALOG}\"@zh }}")
     assert wrapper(server, query, JSON).query().convert() == {"head": {}, "boolean": True}
-    missing = query.replace("14号", "99号")
+    missing = query.replace("教育局", "卫健委")
     assert wrapper(server, missing, JSON).query().convert()["boolean"] is False
 
 
-def test_construct_as_turtle_through_sparqlwrapper(server: CatalogServer) -> None:
+def test_construct_as_turtle_through_sparqlwrapper(server: CatalogServer, built_dir: Path) -> None:
     import rdflib
     from SPARQLWrapper import TURTLE
 
@@ -217,49 +200,50 @@ def test_construct_as_turtle_through_sparqlwrapper(server: CatalogServer) -> Non
              "CONSTRUCT { ?r rdfs:label ?l } WHERE { ?r a eli:LegalResource ; rdfs:label ?l }")
     data = wrapper(server, query, TURTLE).query().convert()
     graph = rdflib.Graph().parse(data=data, format="turtle")
-    assert {str(o) for o in graph.objects()} == {r.title for r in REGULATIONS}
+    assert {str(s): str(o) for s, o in graph.subject_objects()} == regulation_titles(built_dir)
 
 
 @pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
-def test_construct_as_rdfxml_through_sparqlwrapper(server: CatalogServer) -> None:
+def test_construct_as_rdfxml_through_sparqlwrapper(server: CatalogServer, built_dir: Path) -> None:
+    import rdflib
     from SPARQLWrapper import XML
 
     query = ("PREFIX eli: <http://data.europa.eu/eli/ontology#>\n"
-             "CONSTRUCT WHERE { ?r a eli:LegalResource ; eli:id_local ?n }")
-    graph = wrapper(server, query, XML).query().convert()  # rdflib.Graph from RDF/XML
-    assert {str(o) for o in graph.objects() if "号" in str(o)} == {r.doc_number for r in REGULATIONS}
+             "CONSTRUCT WHERE { ?r a eli:LegalResource }")
+    graph = wrapper(server, query, XML).query().convert()  # an rdflib graph, read from RDF/XML
+    assert {str(s) for s in graph.subjects(rdflib.RDF.type, None)} == set(regulation_titles(built_dir))
 
 
-def test_describe_gives_the_triples_of_a_regulation(server: CatalogServer) -> None:
+def test_describe_gives_the_triples_of_a_regulation(server: CatalogServer, built_dir: Path) -> None:
     import rdflib
 
-    iri = "https://w3id.org/catalog-graph/id/regulation/guofa-2022-14"
+    iri, title = sorted(regulation_titles(built_dir).items())[0]
     status, headers, body = post_query(server, f"DESCRIBE <{iri}>", "application/n-triples")
     assert status == 200 and headers["Content-Type"].startswith("application/n-triples")
     graph = rdflib.Graph().parse(data=body.decode("utf-8"), format="nt")
-    assert (rdflib.URIRef(iri), rdflib.URIRef("http://data.europa.eu/eli/ontology#id_local"),
-            rdflib.Literal("国发〔2022〕14号")) in graph
+    assert (rdflib.URIRef(iri), rdflib.RDFS.label, rdflib.Literal(title, lang="zh")) in graph
 
 
 # --------------------------------------------------------------------------- the protocol
 
 
-def test_get_with_format_parameter_gives_tsv(server: CatalogServer) -> None:
+def test_get_with_format_parameter_gives_tsv(server: CatalogServer, built_dir: Path) -> None:
     url = endpoint(server) + "?" + urllib.parse.urlencode({"query": CITED, "format": "tsv"})
     status, headers, body = http(url)
     assert status == 200
     assert headers["Content-Type"].startswith("text/tab-separated-values")
     lines = body.decode("utf-8").splitlines()
-    assert lines[0] == "?label\t?items"
-    assert lines[1].startswith('"中华人民共和国政府信息公开条例"@zh\t6')
+    assert lines[0] == "?regulation\t?items"
+    assert len(lines) == 1 + len(items_citing(built_dir))
 
 
-def test_post_of_a_direct_sparql_query(server: CatalogServer) -> None:
+def test_post_of_a_direct_sparql_query(server: CatalogServer, built_dir: Path) -> None:
     status, headers, body = http(endpoint(server), CITED.encode("utf-8"),
                                  {"Content-Type": "application/sparql-query; charset=utf-8",
                                   "Accept": "text/csv"})
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
-    assert body.decode("utf-8").splitlines()[1] == "中华人民共和国政府信息公开条例,6"
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))[1:]
+    assert {r: int(n) for r, n in rows} == items_citing(built_dir)
 
 
 def test_default_graph_uri_limits_the_query_to_one_catalog(server: CatalogServer) -> None:
@@ -282,7 +266,8 @@ def test_query_results_are_capped_and_say_so(server: CatalogServer) -> None:
     assert headers["X-Result-Count"] == str(MAX_ROWS)
     assert len(json.loads(body)["results"]["bindings"]) == MAX_ROWS
     status, headers, _ = post_query(server, CITED)
-    assert headers["X-Result-Truncated"] == "false" and headers["X-Result-Count"] == "3"
+    assert headers["X-Result-Truncated"] == "false"
+    assert headers["X-Result-Count"] == str(len(items_citing(server.directory)))
 
 
 def test_construct_results_are_capped_too(server: CatalogServer) -> None:
@@ -317,14 +302,14 @@ def test_get_without_a_query_describes_the_service(server: CatalogServer) -> Non
 # --------------------------------------------------------------------------- read-only
 
 
-def _item_count(srv: CatalogServer) -> str:
+def _triple_count(srv: CatalogServer) -> str:
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     return post_query(srv, query, "text/csv")[2].decode().splitlines()[1]
 
 
 def test_updates_are_refused_in_every_form(server: CatalogServer) -> None:
     update = "INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> \"c\" } }"
-    before = _item_count(server)
+    before = _triple_count(server)
     answers = [
         http(endpoint(server), urllib.parse.urlencode({"update": update}).encode(),
              {"Content-Type": "application/x-www-form-urlencoded"}),
@@ -338,7 +323,7 @@ def test_updates_are_refused_in_every_form(server: CatalogServer) -> None:
     for status, _, body in answers:
         assert (status, body.decode().strip()) == (
             403, "this endpoint is read-only: SPARQL Update is not allowed")
-    assert _item_count(server) == before
+    assert _triple_count(server) == before
 
 
 def test_sparqlwrapper_update_is_refused(server: CatalogServer) -> None:
@@ -474,7 +459,7 @@ def test_serve_command_listens_on_loopback_and_stops_cleanly(built_dir: Path) ->
         url = line.split(" at ", 1)[1].split(" ", 1)[0]
         srv_endpoint = url + "sparql?" + urllib.parse.urlencode({"query": CITED, "format": "csv"})
         status, _, body = http(srv_endpoint)
-        assert status == 200 and "中华人民共和国政府信息公开条例,6" in body.decode()
+        assert status == 200 and body.decode().startswith("regulation,items\r\n")
     finally:
         process.send_signal(signal.SIGTERM)
         _, err = process.communicate(timeout=HTTP_TIMEOUT)

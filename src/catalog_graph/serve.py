@@ -332,7 +332,7 @@ def answer_query(store: Any, query: str, accept: str | None = None, fmt: str | N
 # --------------------------------------------------------------------------- workers
 
 
-def _worker_main(conn: Any, directory: str, limits: Limits) -> None:
+def _worker_main(requests: Any, answers: Any, directory: str, limits: Limits) -> None:
     """A query worker: opens the store read-only, then answers requests until the pipe closes.
 
     Each query gets a CPU-time allowance a little above the deadline, so that a runaway query
@@ -340,25 +340,25 @@ def _worker_main(conn: Any, directory: str, limits: Limits) -> None:
     """
     import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from .store import open_store
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the server's to handle
     try:
         store = open_store(Path(directory))
     except CatalogError as exc:
-        conn.send(("error", (exc.file, exc.message, exc.kind)))
+        answers.send(("error", (exc.file, exc.message, exc.kind)))
         return
     except Exception as exc:  # noqa: BLE001 - reported to the server as one line
-        conn.send(("error", (directory, f"cannot open the store ({exc})", "unreadable")))
+        answers.send(("error", (directory, f"cannot open the store ({exc})", "unreadable")))
         return
-    conn.send(("ready", None))
+    answers.send(("ready", None))
     try:
         import resource
     except ImportError:  # pragma: no cover - not on Linux
         resource = None
     while True:
         try:
-            request = conn.recv()
+            request = requests.recv()
         except (EOFError, OSError):
             return
         if resource is not None:
@@ -373,41 +373,57 @@ def _worker_main(conn: Any, directory: str, limits: Limits) -> None:
         except Exception as exc:  # noqa: BLE001 - a worker answers, it does not die
             answer = _text_answer(500, f"query failed: {type(exc).__name__}: {exc}")
         try:
-            conn.send(answer)
+            answers.send(answer)
         except (OSError, ValueError):
             return
 
 
+def worker_process(argv: Sequence[str]) -> None:
+    """The entry of a worker process: ``READ_FD WRITE_FD DIR LIMITS_JSON``."""
+    from multiprocessing.connection import Connection
+
+    read_fd, write_fd, directory, limits = argv
+    requests = Connection(int(read_fd), writable=False)
+    answers = Connection(int(write_fd), readable=False)
+    _worker_main(requests, answers, directory, Limits(**json.loads(limits)))
+
+
 class _Worker:
-    def __init__(self, process: Any, conn: Any) -> None:
+    """A worker process and the two ends of its pipes."""
+
+    def __init__(self, process: Any, requests: Any, answers: Any) -> None:
         self.process = process
-        self.conn = conn
+        self.requests = requests
+        self.answers = answers
 
     def stop(self) -> None:
-        try:
-            self.conn.close()
-        except OSError:
-            pass
-        if self.process.is_alive():
+        for conn in (self.requests, self.answers):
+            try:
+                conn.close()
+            except OSError:
+                pass
+        if self.process.poll() is None:
             self.process.kill()
-        self.process.join(timeout=5)
+        try:
+            self.process.wait(timeout=5)
+        except Exception:  # noqa: BLE001 - a process that will not die is left to the OS
+            pass
 
 
 class Workers:
     """A pool of query worker processes, each with the store open read-only.
 
     :meth:`run` hands a query to an idle worker and waits for its answer until the deadline;
-    past it the worker is killed (the query with it) and replaced in the background.
+    past it the worker is killed (the query with it) and replaced in the background. Workers
+    are started as ``python -m catalog_graph.serve --worker``, so the program using this class
+    needs no ``if __name__ == "__main__"`` guard.
     """
 
     def __init__(self, directory: Path, size: int = 2, limits: Limits = Limits(),
                  start_timeout: float = 60.0) -> None:
-        import multiprocessing
-
         self.directory = str(directory)
         self.limits = limits
         self.size = max(1, size)
-        self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -422,17 +438,32 @@ class Workers:
             raise
 
     def _spawn(self) -> _Worker:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker_main, args=(child, self.directory, self.limits),
-                                        name="catalog-graph-query", daemon=True)
-        process.start()
-        child.close()
-        worker = _Worker(process, parent)
+        import subprocess
+        from dataclasses import asdict
+        from multiprocessing.connection import Connection
+
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "catalog_graph.serve", "--worker", str(to_child_r),
+                 str(from_child_w), self.directory, json.dumps(asdict(self.limits))],
+                pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL)
+        except OSError as exc:
+            for fd in (to_child_r, to_child_w, from_child_r, from_child_w):
+                os.close(fd)
+            raise CatalogError(self.directory, f"cannot start a query worker ({exc})",
+                               "unavailable") from None
+        os.close(to_child_r)
+        os.close(from_child_w)
+        worker = _Worker(process, Connection(to_child_w, readable=False),
+                         Connection(from_child_r, writable=False))
         with self._lock:
             self._all.add(worker)
         try:
-            if parent.poll(self._start_timeout):
-                status, problem = parent.recv()
+            if worker.answers.poll(self._start_timeout):
+                status, problem = worker.answers.recv()
             else:
                 status, problem = "error", (self.directory, "the query worker did not start", "")
         except (EOFError, OSError):
@@ -474,9 +505,9 @@ class Workers:
         finally:
             self._waiting.release()
         try:
-            worker.conn.send(dict(request))
-            if worker.conn.poll(timeout):
-                answer = worker.conn.recv()
+            worker.requests.send(dict(request))
+            if worker.answers.poll(timeout):
+                answer = worker.answers.recv()
             else:
                 threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
                 return _text_answer(503, f"query stopped: still running after the time limit "
@@ -773,3 +804,11 @@ def serve_until_stopped(server: CatalogServer) -> None:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
         server.server_close()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--worker"]:
+        # run the importable copy of this module, so that answers unpickle in the server
+        from catalog_graph.serve import worker_process
+
+        worker_process(sys.argv[2:])

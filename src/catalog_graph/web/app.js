@@ -88,7 +88,9 @@
     const span = el("span");
     span.appendChild(document.createTextNode(term.value));
     if (term["xml:lang"]) span.appendChild(el("span", "@" + term["xml:lang"], "tag"));
-    else if (term.datatype) span.appendChild(el("span", shorten(term.datatype), "tag"));
+    else if (term.datatype && !NUMERIC.test(term.datatype)) {
+      span.appendChild(el("span", shorten(term.datatype), "tag"));
+    }
     return span;
   }
 
@@ -264,6 +266,7 @@
       }
       const rows = data.results.bindings;
       renderTable(data.head.vars, rows);
+      if (describing) nameDescribed(rows);
       describeStatus(rows.length, response, seconds, "row");
     } else if (type.startsWith("application/n-triples")) {
       const rows = parseNTriples(text);
@@ -323,6 +326,21 @@
   // ---- describe view: every triple with the IRI as subject or object
 
   const BAD_IRI = /[\u0000-\u0020<>"{}|^`\\]/;
+  const LABELS = [
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://purl.org/dc/terms/title",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+  ];
+  let describing = null;
+
+  function nameDescribed(rows) {
+    const label = rows.find((r) => r.direction && r.direction.value === "→" && r.property &&
+                            LABELS.includes(r.property.value) && r.value);
+    if (!label) return;
+    const title = $("describe-title");
+    title.textContent = label.value.value + " · " + decodeForDisplay(shorten(describing));
+    document.title = label.value.value + " · catalog-graph";
+  }
 
   function describeQuery(iri) {
     return [
@@ -365,6 +383,7 @@
       title.textContent = decodeForDisplay(shorten(iri));
       title.title = iri;
       document.title = shorten(iri) + " · catalog-graph";
+      describing = iri;
       editor.value = describeQuery(iri);
       run(editor.value);
       return;
