@@ -141,5 +141,110 @@ def serve(directory: Path, host: str, port: int, timeout: float, max_rows: int,
     serve_until_stopped(server)
 
 
+@main.command()
+@click.argument("inputs", metavar="INPUT...", nargs=-1, required=True,
+                type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", default="out", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder to write the graph in.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes reading inputs (default: the number of cores; 1: no subprocesses).")
+@click.option("--base", default=None, metavar="IRI",
+              help="Base of the IRIs minted for catalogs, items, regulations "
+                   "(default https://w3id.org/catalog-graph/id/).")
+def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, base: str | None) -> None:
+    """Files and folders of catalogs → the graph in DIR: items.jsonl, graph.nq, graph.ttl,
+    graph.graphml, graph.gexf, store/, report.json."""
+    from .build import build as run_build
+    from .iris import DEFAULT_BASE, check_base
+
+    try:
+        base = check_base(base or DEFAULT_BASE)
+    except ValueError as exc:
+        fail(str(exc))
+    if out_dir.exists() and not out_dir.is_dir():
+        fail(f"{out_dir}: is a file, not a folder")
+    summary = run_build(list(inputs), out_dir, workers=workers, base=base)
+    for entry in summary.failed:
+        click.echo(f"catalog-graph: error: {entry['error']}", err=True)
+    warnings = sum(len(r["warnings"]) for r in summary.results)
+    ok = len(summary.results) - len(summary.failed)
+    click.echo(f"Built {out_dir}: {ok} of {len(summary.results)} inputs, {summary.items} items, "
+               f"{summary.regulations} regulations, {summary.triples} triples"
+               + (f"; {warnings} warnings (see report.json)" if warnings else ""))
+    if summary.failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("args", metavar="[DIR] [SPARQL]", nargs=-1)
+@click.option("--file", "query_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Read the query from F.rq.")
+@click.option("--example", metavar="NAME", help="Run a bundled example query (see --list).")
+@click.option("--list", "list_examples", is_flag=True, help="List the example queries.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
+              default="table", show_default=True, help="Output format.")
+def query(args: tuple[str, ...], query_file: Path | None, example: str | None,
+          list_examples: bool, fmt: str) -> None:
+    """SPARQL over the graph built in DIR (default out/): inline, --file F.rq or --example NAME.
+
+    SPARQL `-` reads the query from stdin. The prefixes cg eli dcterms skos prov time rdf rdfs
+    xsd owl are predeclared; the default graph is the union of all graphs.
+    """
+    from .query import examples, query_text, run, write_result
+
+    if list_examples:
+        found = examples()
+        width = max((len(name) for name in found), default=0)
+        for name, ex in found.items():
+            click.echo(f"{name.ljust(width)}  {ex.description}")
+        return
+    named = query_file is not None or example is not None
+    if len(args) > 2 or (named and len(args) > 1):
+        fail("too many arguments: give [DIR] and one of SPARQL, --file F.rq, --example NAME")
+    directory, sparql = Path("out"), None
+    if named:
+        directory = Path(args[0]) if args else directory
+    elif len(args) == 2:
+        directory, sparql = Path(args[0]), args[1]
+    elif len(args) == 1:
+        if Path(args[0]).is_dir():
+            fail(f"no query given for {args[0]}: add SPARQL, --file F.rq or --example NAME")
+        sparql = args[0]
+    else:
+        fail("no query given: add SPARQL, --file F.rq or --example NAME (--list lists examples)")
+    if sparql == "-":
+        sparql = sys.stdin.read()
+    text = query_text(sparql, query_file, example)
+    write_result(run(directory, text), fmt)
+
+
+@main.command()
+@click.argument("directory", metavar="[DIR]", required=False, default="out",
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on data-quality findings too.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=0),
+              help="Rows shown per finding (text format).")
+def validate(directory: Path, fmt: str, strict: bool, limit: int) -> None:
+    """SHACL conformance and data-quality findings of the graph built in DIR (default out/).
+
+    Exit 1 when the graph does not conform to ontology/shapes.ttl (or, with --strict, when
+    there is any finding).
+    """
+    import json
+
+    from .validate import render
+    from .validate import validate as run_validate
+
+    report = run_validate(directory)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render(report, limit), nl=False)
+    if not report.conforms or (strict and any(f.rows for f in report.findings)):
+        sys.exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,254 @@
+"""Generate a corpus of realistic disclosure catalogs for benchmarks.
+
+Catalogs are assembled from real parts: real titles and document numbers (the project's
+authority files in ontology/authority), real item names and contents (the Changzhi education
+catalog in raw/ and items common to county and city catalogs), the time limits and citation forms
+catalogs use (numbered lists, 《》 or none, doc-number bracket variants and stray spaces,
+Chinese numerals, articles and quoted items, short titles, a wrong 国务院令 number), merged cells
+(continuation rows with an empty 序号), and the sample's two-row header. Each catalog is written
+as tab-separated text, like the sample.
+
+    python bench/gen_corpus.py OUT_DIR --catalogs 700 --seed 1
+
+The same arguments give the same files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+HEADER = (
+    "序号\t公开事项\t\t\t公开内容（要素）\t公开依据\t公开时限\t公开主体\t公开渠道和载体\t公开对象\t\t公开方式\n"
+    "\t一级事项\t二级事项\t三级事项\t\t\t\t\t\t全社会\t特定群众\t\n"
+)
+
+COUNTIES = {  # prefecture-level cities of Shanxi and some of their districts and counties
+    "太原市": ["小店区", "迎泽区", "杏花岭区", "清徐县", "阳曲县", "娄烦县", "古交市"],
+    "大同市": ["平城区", "云冈区", "阳高县", "天镇县", "广灵县", "灵丘县"],
+    "阳泉市": ["城区", "矿区", "郊区", "平定县", "盂县"],
+    "长治市": ["潞州区", "上党区", "屯留区", "潞城区", "襄垣县", "平顺县", "黎城县", "壶关县",
+             "长子县", "武乡县", "沁县", "沁源县"],
+    "晋城市": ["城区", "高平市", "阳城县", "陵川县", "泽州县", "沁水县"],
+    "朔州市": ["朔城区", "平鲁区", "山阴县", "应县", "右玉县", "怀仁市"],
+    "晋中市": ["榆次区", "太谷区", "祁县", "平遥县", "介休市", "灵石县", "寿阳县", "昔阳县",
+             "和顺县", "左权县"],
+    "运城市": ["盐湖区", "永济市", "河津市", "临猗县", "万荣县", "闻喜县", "稷山县", "新绛县",
+             "绛县", "垣曲县", "夏县", "平陆县", "芮城县"],
+    "忻州市": ["忻府区", "原平市", "定襄县", "五台县", "代县", "繁峙县"],
+    "临汾市": ["尧都区", "侯马市", "霍州市", "曲沃县", "翼城县", "襄汾县", "洪洞县"],
+    "吕梁市": ["离石区", "孝义市", "汾阳市", "文水县", "交城县", "兴县", "临县", "柳林县"],
+}
+DEPARTMENTS = ["教育局", "交通运输局", "卫生健康委员会", "民政局", "人力资源和社会保障局", "自然资源局",
+               "生态环境局", "住房和城乡建设局", "农业农村局", "水利局", "商务局", "文化和旅游局",
+               "应急管理局", "市场监督管理局", "统计局", "医疗保障局", "财政局", "审计局", "司法局",
+               "发展和改革委员会", "工业和信息化局", "退役军人事务局", "行政审批服务管理局", "人民政府办公室"]
+TITLE_FORMS = ["{body}主动公开事项目录", "{body}政务公开事项标准目录", "{body}政府信息主动公开基本目录",
+               "{body}2023年主动公开事项目录"]
+
+# (一级事项, [(二级事项, [三级事项 …]) …]): names seen in real catalogs
+ITEMS: list[tuple[str, list[tuple[str, list[str]]]]] = [
+    ("政府信息公开指南", [("", [])]),
+    ("政府信息公开制度", [("国家制度", []), ("省级制度", []), ("市级制度", [])]),
+    ("机构职能", [("领导信息", []), ("工作部门", []), ("直属事业单位", []), ("内设机构", []),
+                  ("机构职能", [])]),
+    ("法定主动公开内容", [
+        ("履职依据", ["部门规范性文件", "政策文件库", "法律法规", "政策解读"]),
+        ("工作动态", ["通知公告", "日常工作动态", "新闻发布"]),
+        ("计划规划", ["年度工作计划和工作总结", "发展规划", "专项规划"]),
+        ("行政权力", ["权责清单", "运行流程图", "廉政风险防控图"]),
+        ("依法行政", ["制度建设", "行政执法", "法制信息"]),
+        ("双随机、一公开", ["随机抽查事项清单", "抽查计划", "抽查结果"]),
+        ("建议提案办理", ["人大代表建议办理结果", "政协委员提案办理结果"]),
+        ("重大决策预公开", ["决策草案", "意见征集", "意见采纳情况"]),
+        ("重大行政决策项目目录", []),
+        ("网站年度报表", []),
+        ("财政信息", ["部门预算", "部门决算", "三公经费"]),
+        ("人事信息", ["公务员招考", "事业单位招聘", "人事任免"]),
+        ("行政许可", ["许可事项", "办事指南", "许可结果"]),
+        ("行政处罚", ["处罚依据", "处罚结果"]),
+        ("招标采购", ["采购公告", "中标结果"]),
+    ]),
+    ("重点领域信息", [
+        ("社会公益事业", ["社会救助和社会福利领域", "教育领域", "医疗卫生领域", "环境保护领域"]),
+        ("公共资源配置", ["保障性住房", "国有土地使用权出让", "矿业权出让"]),
+        ("重大建设项目", ["批准服务信息", "招标投标信息", "竣工验收信息"]),
+        ("义务教育", ["招生入学", "学校名录", "学生资助"]),
+        ("安全生产", ["事故调查处理", "隐患排查"]),
+    ]),
+    ("政府信息公开年报", [("部门信息公开年报", [])]),
+    ("统计信息", [("统计数据", []), ("统计公报", [])]),
+    ("应急管理", [("应急预案", []), ("预警信息", []), ("应对情况", [])]),
+]
+
+CONTENTS = [
+    "政府信息公开指南包括政府信息的分类、编排体系、获取方式和政府信息公开工作机构的名称、办公地址、办公时间、联系电话、传真号码、互联网联系方式等内容",
+    "国家、省、市出台政务公开相关制度规定",
+    "各级各部门机关职能、机构设置、内设机构及下属单位设置、职能、办公地址、办公时间、联系方式、负责人信息等",
+    "以部门名义印发的行政规范性文件",
+    "完善政务公开信息化平台，建设分类分级、集中统一、共享共用、动态更新的政策文件库。",
+    "重点公开相关政策、发展规划、经费投入和使用、困难学生资助实施情况等信息。",
+    "对重大事件当众正式公布或者公开宣告、宣布的社会公众广泛知晓的信息内容",
+    "社会公众广泛知晓的信息",
+    "年度工作计划和工作总结",
+    "政府工作部门行使的各项行政职权及其依据、行使主体、运行流程、对应的责任等（行政职权和责任事项）",
+    "法治政府建设信息",
+    "公开行政执法职责、执法依据、执法程序、监督途径和执法结果等信息。",
+    "监管过程中随机抽取检查对象、随机选派执法检查人员信息，抽查情况及查处结果信息",
+    "公开全国人大代表建议、全国政协委员提案办理结果",
+    "政策意见征集的情况，包括及时、规范、集中公开文件征求意见稿、对征求意见稿的解读，以及意见征集结果的情况",
+    "年度信息发布总数和各栏目发布数、用户访问量、服务事项数和受理量、网民留言办理情况",
+    "行政机关主动公开政府信息的情况；行政机关收到和处理政府信息公开申请的情况",
+    "部门预算、决算及报表，“三公”经费预算、决算情况说明",
+    "招考公告、报名情况、笔试面试成绩、拟录用人员名单",
+    "行政许可的事项、依据、条件、数量、程序、期限以及申请行政许可需要提交的全部材料目录",
+    "行政处罚的依据、条件、程序以及处罚结果",
+    "招生范围、招生条件、招生计划、录取结果",
+    "应急预案、预警信息及应对情况",
+]
+
+TIME_LIMITS = [
+    "自该信息形成或者变更之日起20个工作日内", "自该信息形成或者变更之日起20个工作日内",
+    "自该信息形成或者变更之日起20个工作日内", "实时更新", "实时更新", "每年1月31日前",
+    "检查及查处结果作出之日起的7个工作日内", "信息形成之日起15个工作日内", "长期公开",
+    "每年3月底前", "7日内", "十五个工作日内", "作出决定之日起7个工作日内", "即时公开",
+]
+CHANNELS = ["■政府网站 ■政务新媒体", "■政府网站", "■政府网站 ■政务新媒体 ■纸质媒体", "■政府网站 ■两微一端",
+            "■政府网站 ■政务新媒体 ■公示栏", "政府网站、政务服务中心", "■政府网站 □政务新媒体 ■新闻发布会",
+            "政府网站、村公示栏", "■政府网站 ■广播电视"]
+BRACKETS = [("〔", "〕"), ("〔", "〕"), ("〔", "〕"), ("〔", "〕"), ("[", "]"), ("［", "］"),
+            ("【", "】"), ("(", ")"), ("（", "）"), ("﹝", "﹞")]
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+CN = "零一二三四五六七八九"
+
+
+def chinese(n: int) -> str:
+    """1 → 一, 12 → 十二, 20 → 二十, 49 → 四十九 (n < 100)."""
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else CN[tens]) + "十" if tens else "") + (CN[ones] if ones or not tens else "")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A real document: title, doc number (or None), whether it is written in articles."""
+
+    title: str
+    doc_number: str | None
+    articles: bool
+
+
+def load_documents() -> list[Document]:
+    """The authority's documents (real titles and numbers)."""
+    docs = []
+    for path in sorted((ROOT / "ontology" / "authority").glob("*.csv")):
+        with path.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                if row["in_force"] == "false":
+                    continue
+                docs.append(Document(row["title"], row["doc_number"] or None,
+                                     row["doc_type"] in ("法", "条例", "办法", "规定", "宪法")))
+    return docs
+
+
+def write_number(number: str, rng: random.Random) -> str:
+    """A doc number as a clerk may type it: bracket variants, stray space, full-width digits."""
+    if "〔" in number:
+        left, right = rng.choice(BRACKETS)
+        number = number.replace("〔", left).replace("〕", right)
+    if rng.random() < 0.05:
+        number = number.replace("号", " 号")
+    if rng.random() < 0.03:
+        number = number.translate(FULLWIDTH)
+    if number.startswith("国务院令第") and rng.random() < 0.2:
+        serial = int(number[5:-1])
+        number = f"国务院令第{chinese(serial % 100)}号"  # a wrong number in Chinese numerals
+    return number
+
+
+def citation(doc: Document, rng: random.Random) -> str:
+    """One citation of a document, in one of the forms catalogs use."""
+    title = doc.title
+    if "《" in title and rng.random() < 0.5:
+        title = title.replace("《", "〈").replace("》", "〉")
+    form = rng.random()
+    if doc.articles and form < 0.5:
+        article = rng.randint(1, 40)
+        text = f"《{title}》第{chinese(article)}条"
+        if rng.random() < 0.3:
+            text += f"第{chinese(rng.randint(1, 3))}款"
+        if rng.random() < 0.4:
+            text += f"“（{chinese(rng.randint(1, 9))}）{rng.choice(CONTENTS)[:18]}”"
+        return text
+    if doc.doc_number is None:
+        return f"《{title}》"
+    number = write_number(doc.doc_number, rng)
+    if form < 0.8:
+        return f"《{title}》（{number}）"
+    if form < 0.9:
+        return f"{title}（{number}）"
+    return f"《{title}》"
+
+
+def basis(docs: list[Document], rng: random.Random) -> str:
+    """A 公开依据 cell: nothing, one citation, or a numbered list."""
+    n = rng.choices([0, 1, 2, 3, 4], weights=[2, 5, 3, 2, 1])[0]
+    cited = [citation(rng.choice(docs), rng) for _ in range(n)]
+    if n <= 1:
+        return "".join(cited)
+    sep = rng.choice(["；", "", "、"])
+    return sep.join(f"{k}.{c}" for k, c in enumerate(cited, 1))
+
+
+def catalog_text(index: int, docs: list[Document], rng: random.Random) -> str:
+    city = rng.choice(sorted(COUNTIES))
+    place = city + (rng.choice(COUNTIES[city]) if rng.random() < 0.6 else "")
+    department = rng.choice(DEPARTMENTS)
+    body = place + department
+    title = rng.choice(TITLE_FORMS).format(body=body)
+    short = ("县" if place.endswith("县") else "区" if place.endswith("区") else "市") + department
+    rows: list[str] = []
+    number = 0
+    target = rng.randint(18, 45)
+    while len(rows) < target:
+        top, seconds = rng.choice(ITEMS)
+        second, thirds = rng.choice(seconds)
+        names = [[top, second, t] for t in thirds] if thirds else [[top, second, ""]]
+        names = names[: rng.randint(1, len(names))]
+        number += 1
+        cell_basis = basis(docs, rng)
+        limit = rng.choice(TIME_LIMITS)
+        subject = short if rng.random() < 0.95 else ""
+        channels = rng.choice(CHANNELS)
+        marks = ("✓", "", "✓") if rng.random() < 0.9 else ("", "✓", "✓")
+        for k, (a, b, c) in enumerate(names):
+            content = rng.choice(CONTENTS)
+            if k == 0:
+                cells = [str(number), a, b, c, content, cell_basis, limit, subject, channels, *marks]
+            else:  # a continuation row: merged cells left empty
+                cells = ["", "", "" if rng.random() < 0.8 else b, c, content, "", "", "", "", "", "", ""]
+            rows.append("\t".join(cells))
+    return f"\n\n{title}\n\n" + HEADER + "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", type=Path, help="folder to write catalogs in")
+    parser.add_argument("--catalogs", type=int, default=700, help="how many catalogs (default 700)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    args = parser.parse_args()
+    docs = load_documents()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for index in range(args.catalogs):
+        rng = random.Random(f"{args.seed}-{index}")
+        path = args.out / f"catalog_{index:05d}.txt"
+        path.write_text(catalog_text(index, docs, rng), encoding="utf-8")
+    print(f"wrote {args.catalogs} catalogs to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
