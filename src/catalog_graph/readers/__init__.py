@@ -72,8 +72,28 @@ def detect_format(path: Path) -> str:
 
 
 def read_table(path: Path, display: str | None = None) -> tuple[RawTable, str]:
-    """Read any supported file into a RawTable; returns it with the detected format."""
+    """Read any supported file into a RawTable; returns it with the detected format.
+
+    A file whose content is of another format than its name says is read by its content;
+    the mismatch is said in the error, or in a warning.
+    """
     display = display if display is not None else str(path)
     fmt = detect_format(path)
     module = importlib.import_module(f"{__name__}.{fmt}")
-    return module.read(path, display), fmt
+    named = _EXTENSIONS.get(path.suffix.lower())
+    mismatch = None
+    if named is not None and named != fmt and not (named == "html" and fmt == "text"):
+        mismatch = f"it is named {path.suffix.lower()} but holds {_DESCRIBED[fmt]}"
+    try:
+        table = module.read(path, display)
+    except CatalogError as exc:
+        if mismatch:
+            raise CatalogError(exc.file, f"{exc.message} ({mismatch})", exc.kind) from None
+        raise
+    if mismatch:
+        table.warnings.append(mismatch)
+    return table, fmt
+
+
+_DESCRIBED = {"text": "text", "pdf": "a PDF", "xlsx": "an Excel workbook",
+              "docx": "a Word document", "html": "a web page"}

@@ -28,9 +28,11 @@ from dataclasses import dataclass
 
 # Characters a line may not start with (Chinese line breaking, GB/T 15834 kinsoku): they
 # travel with the character before them.
-NO_LINE_START = set("、，。；：？！）》〉」』】〕］｝’”…—～·.,;:?!)]}%％℃")
+NO_LINE_START = set("、，。；：？！）》〉」』】〕］｝…—～·.,;:?!)]}%％℃")
 # Characters a line may not end with: they travel with the character after them.
-NO_LINE_END = set("（《〈「『【〔［｛‘“([{")
+NO_LINE_END = set("（《〈「『【〔［｛([{")
+# Quotation marks (Unicode line breaking class QU) hold on to both neighbours.
+QUOTES = set("“”‘’\"'")
 BULLETS = set("■□●○◆◇▪▫•◼◻☐☑✓✔√")
 
 LIST_MARKER = re.compile(
@@ -61,19 +63,23 @@ def is_cjk(ch: str) -> bool:
 
 
 def piece_end(text: str) -> int:
-    """Length of the first piece of ``text`` a printer cannot break: opening brackets, then
-    an ASCII word (letters and digits) or one character, then closing punctuation."""
+    """Length of the first piece of ``text`` a printer cannot break (Unicode line breaking,
+    simplified): opening brackets, an ASCII word or one character, closing punctuation; a
+    quotation mark binds the piece to what follows it (``例》“（三）`` is one piece)."""
     i = 0
     n = len(text)
-    while i < n and text[i] in NO_LINE_END:
-        i += 1
-    if i < n and text[i].isascii() and text[i].isalnum():
-        while i < n and text[i].isascii() and (text[i].isalnum() or text[i] in "-_/'"):
+    while i < n:
+        while i < n and (text[i] in NO_LINE_END or text[i] in QUOTES):
             i += 1
-    elif i < n:
-        i += 1
-    while i < n and text[i] in NO_LINE_START:
-        i += 1
+        if i < n and text[i].isascii() and text[i].isalnum():
+            while i < n and text[i].isascii() and (text[i].isalnum() or text[i] in "-_/'"):
+                i += 1
+        elif i < n:
+            i += 1
+        while i < n and (text[i] in NO_LINE_START or text[i] in QUOTES):
+            i += 1
+        if i >= n or not (text[i - 1] in QUOTES or text[i - 1] in NO_LINE_END):
+            break
     return max(i, 1)
 
 

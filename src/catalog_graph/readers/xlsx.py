@@ -1,10 +1,10 @@
 """Excel workbooks (.xlsx, .xlsm) with openpyxl.
 
 The sheet holding the catalog is the one whose first rows carry catalog header words (a
-workbook often starts with a 填报说明 or 封面 sheet). Cells are read in openpyxl's read-only
-mode, which streams a sheet of any length in little memory but does not see merged cells, so
-the ``<mergeCells>`` list is read from the sheet's XML separately: the first cell of a range
-keeps the value, the others become ``up`` (rows below) or ``left`` (columns to the right).
+workbook often starts with a 填报说明 or 封面 sheet). The sheet is streamed with openpyxl's
+sheet parser, as read-only mode does (a sheet of any length in little memory), keeping what
+read-only mode throws away: the ``<mergeCells>`` list. The first cell of a merged range keeps
+the value, the others become ``up`` (rows below) or ``left`` (columns to the right).
 
 Rows above the table that hold a single text (the title merged across the sheet, a paragraph,
 a date) are not table rows: the one naming the catalog becomes the title. Cached formula
@@ -29,7 +29,8 @@ PROBE_ROWS = 30  # rows of each sheet looked at to choose the catalog sheet
 def read(path: Path, display: str) -> RawTable:
     """Read the catalog sheet of a workbook into rows of cells, merged ranges marked."""
     check_archive(path, display, "Excel workbook", "xl/workbook.xml")
-    wb = _open(path, display)
+    handle = open(path, "rb")  # noqa: SIM115 - closed with the workbook below
+    wb = _open(handle, display)
     try:
         sheets = [ws for ws in wb.worksheets if hasattr(ws, "iter_rows")]
         if not sheets:
@@ -37,37 +38,35 @@ def read(path: Path, display: str) -> RawTable:
         warnings: list[str] = []
         ws = _catalog_sheet(sheets, display, warnings)
         try:
-            values, cut = _values(ws)
-            spans = _merges(wb, ws)
-        except CatalogError:
-            raise
+            values, spans, notes = _sheet(wb, ws)
         except Exception as exc:  # noqa: BLE001 - a broken part inside an intact zip
             raise CatalogError(display, f"has a damaged worksheet '{ws.title}' ({type(exc).__name__})",
                                "corrupt") from None
     finally:
         wb.close()
-    if cut:
-        warnings.append(cut)
+        handle.close()
+    warnings.extend(notes)
     rows = _with_merges(values, spans)
     rows = trim(rows)
     preamble, rows = split_preamble(rows)
     if not rows:
         raise CatalogError(display, f"has no table on sheet '{ws.title}' (no row with two or more "
                            "filled cells)", "no_table")
-    if len(sheets) > 1:
-        warnings.append(f"read sheet '{ws.title}' of {len(sheets)}")
+    if ws is not sheets[0]:
+        warnings.append(f"read sheet '{ws.title}', the one holding the catalog, not the first "
+                        f"sheet '{sheets[0].title}'")
     return RawTable(file=display, rows=rows, pages=[None] * len(rows), title=pick_title(preamble),
                     warnings=warnings)
 
 
-def _open(path: Path, display: str):
+def _open(handle, display: str):
+    """The workbook in read-only mode (opened from a file object, so any name will do)."""
     from openpyxl import load_workbook
 
     try:
-        return load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except CatalogError:
-        raise
+        return load_workbook(handle, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises anything on broken parts
+        handle.close()
         raise CatalogError(display, f"is a damaged Excel workbook ({type(exc).__name__}: "
                            f"{str(exc)[:80]})", "corrupt") from None
 
@@ -99,30 +98,59 @@ def _catalog_sheet(sheets: list, display: str, warnings: list[str]):
     return best
 
 
-def _values(ws) -> tuple[list[list[str]], str | None]:
-    """The sheet's cell texts, row by row, within the row and column caps."""
-    ws.reset_dimensions()
+def _sheet(wb, ws) -> tuple[list[list[str]], list[tuple[int, int, int, int]], list[str]]:
+    """The sheet's cell texts row by row (within the caps), its merged ranges (r0, c0, r1, c1,
+    0-based inclusive) and what the caps cut, in one streaming pass over the sheet's XML.
+
+    openpyxl's own sheet parser is used as read-only mode uses it, but its sparse rows are
+    kept sparse (a stray cell in column XFD costs nothing) and its ``<mergeCells>`` are kept."""
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.worksheet._reader import WorkSheetParser
+
     rows: list[list[str]] = []
     pending = 0  # empty rows not yet stored: kept only when a filled row follows
     beyond = False
-    cut = None
-    for row in ws.iter_rows(max_col=MAX_COLS + 1, values_only=True):
-        texts = [_text(v) for v in row[:MAX_COLS]]
-        if len(row) > MAX_COLS and row[MAX_COLS] is not None:
-            beyond = True
-        if not any(texts):
-            pending += 1
-            continue
-        if len(rows) + pending >= MAX_ROWS:
-            cut = f"the sheet has more than {MAX_ROWS} rows; read the first {MAX_ROWS}"
-            break
-        rows.extend([] for _ in range(pending))
-        pending = 0
-        rows.append(texts)
+    notes: list[str] = []
+    with ws._get_source() as src:
+        parser = WorkSheetParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                 date_formats=wb._date_formats,
+                                 timedelta_formats=wb._timedelta_formats)
+        last = 0
+        for index, cells in parser.parse():
+            texts: list[str] = []
+            for cell in cells:
+                col = cell["column"]
+                text = _text(cell["value"])
+                if not text:
+                    continue
+                if col > MAX_COLS:
+                    beyond = True
+                    continue
+                if len(texts) < col:
+                    texts.extend([""] * (col - len(texts)))
+                texts[col - 1] = text
+            pending += index - last - 1
+            last = index
+            if not texts:
+                pending += 1
+                continue
+            if len(rows) + pending >= MAX_ROWS:
+                notes.append(f"the sheet has more than {MAX_ROWS} rows; read the first {MAX_ROWS}")
+                break
+            rows.extend([] for _ in range(pending))
+            pending = 0
+            rows.append(texts)
+        spans = []
+        ranges = parser.merged_cells.mergeCell if parser.merged_cells is not None else []
+        for merged in ranges:
+            try:
+                c0, r0, c1, r1 = range_boundaries(merged.ref)
+            except (ValueError, TypeError):
+                continue
+            spans.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))
     if beyond:
-        message = f"cells beyond column {MAX_COLS} ignored"
-        cut = f"{cut}; {message}" if cut else message
-    return rows, cut
+        notes.append(f"cells beyond column {MAX_COLS} ignored")
+    return rows, spans, notes
 
 
 def _text(value: object) -> str:
@@ -146,28 +174,6 @@ def _text(value: object) -> str:
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     return clean_cell(str(value))
-
-
-def _merges(wb, ws) -> list[tuple[int, int, int, int]]:
-    """Merged ranges (r0, c0, r1, c1), 0-based inclusive, from the sheet's XML."""
-    from lxml import etree
-    from openpyxl.utils.cell import range_boundaries
-
-    tag = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
-    out = []
-    with wb._archive.open(ws._worksheet_path) as src:
-        for _, elem in etree.iterparse(src, events=("end",), tag=tag, huge_tree=False,
-                                       resolve_entities=False, no_network=True):
-            ref = elem.get("ref")
-            elem.clear()
-            if not ref or ":" not in ref:
-                continue
-            try:
-                c0, r0, c1, r1 = range_boundaries(ref)
-            except (ValueError, TypeError):
-                continue
-            out.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))
-    return out
 
 
 def _with_merges(values: list[list[str]], spans: list[tuple[int, int, int, int]]) -> list[list[Cell]]:
