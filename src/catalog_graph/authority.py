@@ -32,7 +32,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .docnumbers import parse_doc_number, short_hash
@@ -106,13 +106,26 @@ def _cell(row: dict[str, str | None], name: str) -> str:
 
 
 def read_authority_file(path: Path) -> list[AuthorityEntry]:
-    """The entries of one authority CSV; a bad row is a CatalogError naming file and line."""
+    """The entries of one authority CSV; a bad row is a CatalogError naming file and line.
+
+    Files are read once per process while unchanged (a Resolver per catalog costs nothing)."""
     path = Path(path)
-    name = path.as_posix()
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise CatalogError(path.as_posix(), f"cannot read the authority file "
+                                            f"({exc.strerror or exc})", "authority") from exc
+    return list(_read_authority_file(path.as_posix(), stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=64)
+def _read_authority_file(name: str, _mtime_ns: int, _size: int) -> tuple[AuthorityEntry, ...]:
+    path = Path(name)
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise CatalogError(name, f"cannot read the authority file ({exc.strerror or exc})",
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8"
+        raise CatalogError(name, f"cannot read the authority file ({reason or exc})",
                            "authority") from exc
     reader = csv.DictReader(text.splitlines())
     if not reader.fieldnames or "title" not in [f.strip() for f in reader.fieldnames]:
@@ -163,7 +176,7 @@ def read_authority_file(path: Path) -> list[AuthorityEntry]:
             note=_cell(row, "note") or None,
             source=path.name,
         ))
-    return entries
+    return tuple(entries)
 
 
 def builtin_authority_paths() -> list[Path]:

@@ -27,7 +27,8 @@ Doc numbers (``catalog_graph.docnumbers``)
 Provisions
   - ``第十二条``, ``第二十条第一款第（五）项``, ``第二十条第（五）项、第（六）项``,
     ``第十九条、第二十条``, ``第十九、二十条``, ``第十九条至第二十一条``, ``第二十条（五）``,
-    ``第三章``, ``第三章第十条`` — after the title or doc number;
+    ``第三章``, ``第三章第十条`` — after the title or doc number (a bare ``（二）`` right
+    before a 《 numbers a list, it is no item);
   - a quote after them (``第二十条“（五）办理行政许可……”``) gives the item of that article;
     a quote after a title alone (``“三、…，（八）开展…”``) gives an item of the document
     (warned about for kinds written in articles, where an article number is expected).
@@ -56,7 +57,6 @@ from .models import Citation, Provision
 from .numerals import parse_int
 from .titles import (
     bare_title_start,
-    bodies,
     doc_kind,
     fold_nested_marks,
     is_article_kind,
@@ -124,7 +124,8 @@ def _book_titles(text: str) -> list[_TitleSpan]:
                         break
                 j += 1
             if j < n:
-                spans.append(_TitleSpan(i, j + 1, i + 1, j))
+                if text[i + 1:j].strip():
+                    spans.append(_TitleSpan(i, j + 1, i + 1, j))
                 i = j + 1
                 continue
             stop = i + 1  # unclosed: up to a hard stop, a new 《 or a bracket
@@ -195,8 +196,11 @@ def _provisions_at(text: str, pos: int) -> tuple[list[Provision], int] | None:
             break
         if m.group("pn") is not None:
             prev_level = tokens[-1][0] if tokens else None
-            if not (m.group("di") or m.group("punit")) and prev_level not in (1, 2, 3):
-                break
+            bare = not (m.group("di") or m.group("punit"))
+            if bare and (prev_level not in (1, 2, 3) or
+                         text[_skip_ws(text, m.end()):_skip_ws(text, m.end()) + 1] in
+                         ("《", "〈", "<", "＜")):
+                break  # 第二十条（二）《…》: （二） numbers a list
             value = parse_int(m.group("pn"))
             if value is None:
                 break
@@ -442,8 +446,8 @@ def _finish(text: str, d: _Draft) -> Citation:
             issuers = [code_issuer]
         elif not issuers and row is None and code_issuer is None:
             warnings.append(f"unknown issuer code {number.code} in {number.normalized}")
-        elif row is not None and not row.wildcard and code_issuer not in issuers and \
-                code_issuer in bodies() and all(i in bodies() for i in issuers):
+        elif row is not None and not row.wildcard and not row.shared and code_issuer and \
+                not any(_same_body(code_issuer, i) for i in issuers):
             warnings.append(f"doc number {number.normalized} is issued by {code_issuer}, "
                             f"but the title names {'、'.join(issuers)}")
     kind = doc_kind(title)
@@ -452,6 +456,17 @@ def _finish(text: str, d: _Draft) -> Citation:
     return Citation(text=text[d.start:d.end], start=d.start, end=d.end, title=title,
                     doc_number=number.normalized if number else None,
                     provisions=d.provisions, issuer=issuers, doc_type=kind, warnings=warnings)
+
+
+def _body_form(name: str) -> str:
+    return name.replace("人民政府", "政府").replace("办公室", "办公厅")
+
+
+def _same_body(a: str, b: str) -> bool:
+    """Whether two names may be one body, one the other's short form (省政府办公厅 and
+    山西省人民政府办公厅; 办公室 and 办公厅 taken as one)."""
+    fa, fb = _body_form(a), _body_form(b)
+    return fa.endswith(fb) or fb.endswith(fa)
 
 
 def find_citations(text: str) -> list[Citation]:
@@ -484,13 +499,15 @@ def find_citations(text: str) -> list[Citation]:
                     _number_at(text, _skip_ws(text, anchor.end), numbers) is None and \
                     _embedded_in_following(text, anchor, numbers, cursor, titles):
                 continue
+            title_text = text[anchor.inner_start:title_end].strip() or None
             number, provisions, end, owned, item_only = _tail(text, anchor.end, numbers, number)
+            if title_text is None and number is None:
+                continue
             begin = anchor.start
             if number is None and pending is not None:
                 number, begin = pending, pending.start
             pending = None
-            drafts.append(_Draft(begin, end, text[anchor.inner_start:title_end], number,
-                                 provisions, item_only))
+            drafts.append(_Draft(begin, end, title_text, number, provisions, item_only))
             cursor = owned
         else:
             n = anchor

@@ -45,6 +45,7 @@ class IssuerCode:
     numbering: str  # yearly | decree | term
     canonical: str  # the code's normal spelling
     wildcard: bool = False
+    shared: bool = False  # other bodies use the same prefix
 
 
 class IssuerCodes:
@@ -81,16 +82,16 @@ def issuer_codes() -> IssuerCodes:
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        fields = line.split("\t") + [""] * 6
+        fields = line.split("\t") + [""] * 7
         if not header_seen:
             header_seen = True
             if fields[0] == "code":
                 continue
-        code, issuer, slug, numbering, canonical = (f.strip() for f in fields[:5])
+        code, issuer, slug, numbering, canonical, shared = (f.strip() for f in fields[:6])
         wildcard = code.endswith("*")
         code = code.rstrip("*")
         rows.append(IssuerCode(code, issuer, slug, numbering or "yearly", canonical or code,
-                               wildcard))
+                               wildcard, shared == "yes"))
     return IssuerCodes(rows)
 
 
