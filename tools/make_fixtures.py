@@ -28,10 +28,12 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import html
 import io
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -378,8 +380,6 @@ def _excel_value(text: str, col: int, header: bool) -> str | int:
 
 
 def _fixed_properties(props) -> None:
-    import datetime as dt
-
     when = dt.datetime(*FIXED_TIME)
     props.created = when
     props.modified = when
@@ -394,7 +394,10 @@ def _normalized_zip(data: bytes) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, FIXED_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            dst.writestr(fixed, src.read(info.filename))
+            part = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving
+                part = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2024-01-01T00:00:00Z", part)
+            dst.writestr(fixed, part)
     return out.getvalue()
 
 
@@ -570,7 +573,22 @@ def to_pdf(source: Path, target: Path, filter_options: str = "") -> None:
         made = outdir / (source.stem + ".pdf")
         if not made.exists():
             sys.exit(f"make_fixtures: LibreOffice made no PDF from {source}")
-        shutil.move(str(made), target)
+        data = made.read_bytes()
+        if not filter_options:  # an encrypted file's key depends on its /ID: leave it be
+            data = _fixed_pdf_stamps(data, source.read_bytes())
+        target.write_bytes(data)
+
+
+def _fixed_pdf_stamps(data: bytes, seed: bytes) -> bytes:
+    """The PDF with its creation date, file /ID and checksum fixed (same lengths, so the
+    cross-reference offsets stay right): a rerun of the script gives the same bytes."""
+    import hashlib
+
+    digest = hashlib.md5(seed).hexdigest().upper().encode()
+    data = re.sub(rb"(/CreationDate\s*\(D:)\d{14}", rb"\g<1>20240101000000", data)
+    data = re.sub(rb"/ID\s*\[\s*<[0-9A-Fa-f]{32}>\s*<[0-9A-Fa-f]{32}>\s*\]",
+                  lambda m: re.sub(rb"<[0-9A-Fa-f]{32}>", b"<" + digest + b">", m.group(0)), data)
+    return re.sub(rb"(/DocChecksum\s*/)[0-9A-Fa-f]{32}", rb"\g<1>" + digest, data)
 
 
 # --------------------------------------------------------------------------- broken files
@@ -583,7 +601,8 @@ def write_scanned_pdf(source_pdf: Path, target: Path) -> None:
     pdf = pdfium.PdfDocument(str(source_pdf))
     image = pdf[0].render(scale=50 / 72).to_pil().convert("L")
     pdf.close()
-    image.save(target, "PDF", resolution=50.0, quality=40)
+    when = dt.datetime(*FIXED_TIME).timetuple()
+    image.save(target, "PDF", resolution=50.0, quality=40, creationDate=when, modDate=when)
 
 
 def write_notable_docx(path: Path) -> None:
