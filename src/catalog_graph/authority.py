@@ -81,24 +81,39 @@ class AuthorityEntry:
 
     @property
     def id(self) -> str:
-        rid = regulation_id(self.doc_number, self.title)
-        assert rid is not None
-        return rid
+        return _entry_id(self)
 
     @property
     def keys(self) -> frozenset[str]:
         """Every key the entry is known by: its title, its aliases, and the document a
         notice issues (关于印发〈X〉的通知 → X)."""
-        keys = {title_key(self.title)} | {title_key(a) for a in self.aliases}
-        for t in (self.title, *self.aliases):
-            inner = enclosed_title(t)
-            if inner:
-                keys.add(inner)
-        return frozenset(keys)
+        return _entry_keys(self)
 
     @property
     def headless_keys(self) -> frozenset[str]:
-        return frozenset(k for k in (headless_key(t) for t in (self.title, *self.aliases)) if k)
+        return _entry_headless_keys(self)
+
+
+@lru_cache(maxsize=1 << 16)
+def _entry_id(entry: AuthorityEntry) -> str:
+    rid = regulation_id(entry.doc_number, entry.title)
+    assert rid is not None
+    return rid
+
+
+@lru_cache(maxsize=1 << 16)
+def _entry_keys(entry: AuthorityEntry) -> frozenset[str]:
+    keys = {title_key(entry.title)} | {title_key(a) for a in entry.aliases}
+    for t in (entry.title, *entry.aliases):
+        inner = enclosed_title(t)
+        if inner:
+            keys.add(inner)
+    return frozenset(keys)
+
+
+@lru_cache(maxsize=1 << 16)
+def _entry_headless_keys(entry: AuthorityEntry) -> frozenset[str]:
+    return frozenset(k for k in (headless_key(t) for t in (entry.title, *entry.aliases)) if k)
 
 
 def _cell(row: dict[str, str | None], name: str) -> str:

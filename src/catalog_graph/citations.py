@@ -101,6 +101,9 @@ class _TitleSpan:
     inner_end: int
 
 
+_OPENING_MARK = re.compile(r"[《〈<＜]")
+
+
 def _looks_like_title(inner: str) -> bool:
     return len(inner) >= 2 and (doc_kind(inner) is not None or "关于" in inner)
 
@@ -112,6 +115,10 @@ def _book_titles(text: str) -> list[_TitleSpan]:
     n = len(text)
     i = 0
     while i < n:
+        found = _OPENING_MARK.search(text, i)
+        if found is None:
+            break
+        i = found.start()
         ch = text[i]
         if ch == "《":
             depth, j = 0, i

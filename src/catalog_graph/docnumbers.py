@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .numerals import parse_int, to_halfwidth_digits
 from .paths import ontology_dir
@@ -189,6 +189,14 @@ DECREE_RE = re.compile(
     rf"(?P<run>{_HAN}{{1,24}}?)令{_WS}(?:{_OPEN}{_WS}[0-9０-９]{{4}}{_WS}{_CLOSE}{_WS})?"
     rf"第{_WS}{_SERIAL}{_WS}号"
 )
+# The same without the prefix, to search a text in one pass; the prefix is then read
+# backwards from where the match starts.
+_YEARLY_CORE = re.compile(
+    rf"{_OPEN}{_WS}{_YEAR}{_WS}{_CLOSE}{_WS}(?P<di>第{_WS})?{_SERIAL}(?:{_WS}(?P<hao>号))?")
+_DECREE_CORE = re.compile(
+    rf"令{_WS}(?:{_OPEN}{_WS}[0-9０-９]{{4}}{_WS}{_CLOSE}{_WS})?第{_WS}{_SERIAL}{_WS}号")
+_SPACE = frozenset(" \t\n\r\f\v\u3000")
+_ANY_SPACE = re.compile(r"[\s\u3000]")
 
 # Words that may stand glued before a prefix and are no part of it.
 _LEAD_WORDS = ("依据", "根据", "按照", "依照", "参照", "遵照", "详见", "参见", "见", "和", "及",
@@ -248,7 +256,7 @@ def _decree_code_start(run: str) -> int | None:
 
 
 def _int(text: str) -> int | None:
-    return parse_int(re.sub(r"[\s\u3000]", "", text))
+    return parse_int(_ANY_SPACE.sub("", text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,8 +268,28 @@ class DocNumberMatch:
     number: DocNumber
 
 
-def _read_yearly(m: re.Match[str]) -> DocNumberMatch | None:
-    run = m.group("run")
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _run_before(text: str, pos: int, limit: int, spaces: bool) -> int:
+    """Where the run of (at most ``limit``) Han characters ending at ``pos`` starts, spaces
+    before ``pos`` skipped when allowed; ``pos`` itself when there is none."""
+    j = pos
+    if spaces:
+        while j > 0 and text[j - 1] in _SPACE:
+            j -= 1
+    k = j
+    while k > 0 and j - k < limit and _is_han(text[k - 1]):
+        k -= 1
+    return k if k < j else pos
+
+
+def _written(text: str) -> str:
+    return _ANY_SPACE.sub("", text)
+
+
+def _read_yearly(text: str, run_start: int, run: str, m: re.Match[str]) -> DocNumberMatch | None:
     offset = _yearly_code_start(run)
     code = run[offset:]
     year_text = to_halfwidth_digits(m.group("year"))
@@ -270,7 +298,7 @@ def _read_yearly(m: re.Match[str]) -> DocNumberMatch | None:
     if not code or year is None or serial is None:
         return None
     warnings: list[str] = []
-    written = re.sub(r"[\s\u3000]", "", m.group(0)[offset:])
+    written = _written(text[run_start + offset:m.end()])
     row = issuer_codes().lookup(code)
     if m.group("hao") is None:
         if row is None:  # an unknown prefix without 号 is too weak to be a number
@@ -285,18 +313,16 @@ def _read_yearly(m: re.Match[str]) -> DocNumberMatch | None:
     if serial == 0:
         warnings.append(f"malformed doc number {written}: serial 0")
     canonical = row.canonical if row is not None and not row.wildcard else code
-    return DocNumberMatch(m.start("run") + offset, m.end(),
+    return DocNumberMatch(run_start + offset, m.end(),
                           DocNumber(canonical, year, serial, tuple(warnings)))
 
 
-def _read_decree(m: re.Match[str]) -> DocNumberMatch | None:
-    run = m.group("run")
+def _read_decree(text: str, run_start: int, run: str, m: re.Match[str]) -> DocNumberMatch | None:
     offset = _decree_code_start(run)
     serial = _int(m.group("serial"))
     if offset is None or serial is None:
         return None
-    body = run[offset:]
-    code = body + "令"
+    code = run[offset:] + "令"
     row = issuer_codes().lookup(code)
     if row is not None and not row.wildcard:
         code = row.canonical
@@ -304,35 +330,40 @@ def _read_decree(m: re.Match[str]) -> DocNumberMatch | None:
         code = code[len(_STATE_PREFIX):]
     warnings: tuple[str, ...] = ()
     if serial == 0:
-        written = re.sub(r"[\s\u3000]", "", m.group(0)[offset:])
+        written = _written(text[run_start + offset:m.end()])
         warnings = (f"malformed doc number {written}: serial 0",)
-    return DocNumberMatch(m.start("run") + offset, m.end(), DocNumber(code, None, serial, warnings))
+    return DocNumberMatch(run_start + offset, m.end(), DocNumber(code, None, serial, warnings))
 
 
 def find_doc_numbers(text: str) -> list[DocNumberMatch]:
     """Every 发文字号 in a text, in order, not overlapping (see the module doc for the forms)."""
     found: list[DocNumberMatch] = []
-    for m in DECREE_RE.finditer(text):
-        dm = _read_decree(m)
-        if dm is not None:
-            found.append(dm)
-    for m in YEARLY_RE.finditer(text):
-        if any(d.start < m.end() and m.start() < d.end for d in found):
+    for m in _DECREE_CORE.finditer(text):
+        start = _run_before(text, m.start(), 24, spaces=False)
+        if start < m.start():
+            dm = _read_decree(text, start, text[start:m.start()], m)
+            if dm is not None:
+                found.append(dm)
+    for m in _YEARLY_CORE.finditer(text):
+        start = _run_before(text, m.start(), 20, spaces=True)
+        if start == m.start() or any(d.start < m.end() and start < d.end for d in found):
             continue
-        dm = _read_yearly(m)
+        run = text[start:m.start()].rstrip(" \t\n\r\f\v\u3000")
+        dm = _read_yearly(text, start, run, m)
         if dm is not None:
             found.append(dm)
     found.sort(key=lambda d: d.start)
     return found
 
 
+@lru_cache(maxsize=8192)
 def parse_doc_number(text: str) -> DocNumber | None:
     """Read a text that is exactly one 发文字号 (surrounding brackets and spaces allowed)."""
     stripped = text.strip().strip("（）()[]［］【】")
     for pattern, reader in ((DECREE_RE, _read_decree), (YEARLY_RE, _read_yearly)):
         m = pattern.fullmatch(stripped)
         if m is not None:
-            dm = reader(m)
+            dm = reader(stripped, 0, m.group("run"), m)
             if dm is not None and dm.start == 0:
                 return dm.number
     return None

@@ -81,8 +81,11 @@ _ISSUING = re.compile(r"(?:印发|转发|批转|发布|颁布)[《〈<＜][^《�
 
 def doc_kind(title: str | None) -> str | None:
     """The kind (文种) a title's ending names, or None (see the module doc)."""
-    if not title:
-        return None
+    return _doc_kind(title) if title else None
+
+
+@lru_cache(maxsize=8192)
+def _doc_kind(title: str) -> str | None:
     t = _TRAILING_NOTE.sub("", title.strip())
     if _ISSUING.search(t):
         return "通知"
