@@ -142,6 +142,33 @@ def serve(directory: Path, host: str, port: int, timeout: float, max_rows: int,
 
 
 @main.command()
+@click.argument("directory", metavar="[DIR]", required=False, default="out",
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="FILE.html: an interactive page; FILE.png or FILE.svg: a chart of the "
+                   "most-cited regulations.")
+@click.option("--max-nodes", default=2000, show_default=True, type=click.IntRange(min=10),
+              help="Most nodes the page draws at once; search, filters and focus reach the rest.")
+@click.option("--focus", metavar="TEXT",
+              help="Only one regulation's or catalog's neighbourhood: its IRI, id, 发文字号 or "
+                   "(part of) its title.")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(min=1),
+              help="Regulations in a png/svg chart.")
+def viz(directory: Path, output: Path, max_nodes: int, focus: str | None, top: int) -> None:
+    """A picture of the graph built in DIR (default out/): an interactive page or a chart."""
+    if output.suffix.lower() not in (".html", ".png", ".svg"):
+        fail(f"{output}: unknown picture type {output.suffix or '(none)'}: use .html, .png or .svg")
+    from .viz import write_picture
+
+    picture = write_picture(directory, output, max_nodes=max_nodes, focus=focus, top=top)
+    for warning in picture.warnings:
+        click.echo(f"catalog-graph: warning: {warning}", err=True)
+    what = (f"{picture.nodes} nodes" if output.suffix.lower() == ".html"
+            else f"the {picture.drawn} most-cited regulations")
+    click.echo(f"Wrote {output}: {what}")
+
+
+@main.command()
 @click.argument("inputs", metavar="INPUT...", nargs=-1, required=True,
                 type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", default="out", show_default=True,
