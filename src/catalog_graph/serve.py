@@ -29,6 +29,7 @@ import json
 import os
 import queue
 import re
+import socket
 import sys
 import threading
 import time
@@ -636,6 +637,10 @@ class Handler(BaseHTTPRequestHandler):
         if path != "/sparql":
             self._text(405, "POST only to /sparql", {"Allow": "GET"})
             return
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            self._text(411, "send the request with a Content-Length", CORS_HEADERS)
+            self.close_connection = True
+            return
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
@@ -741,6 +746,8 @@ class CatalogServer(ThreadingHTTPServer):
         self.examples = example_queries()
         self.assets = {p.name for p in WEB_DIR.iterdir()
                        if p.is_file() and p.suffix in STATIC_TYPES and p.name in PAGE_ASSETS}
+        if ":" in host:  # an IPv6 address such as ::1
+            self.address_family = socket.AF_INET6
         try:
             super().__init__((host, port), Handler)
         except OSError as exc:
