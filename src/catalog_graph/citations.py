@@ -12,7 +12,9 @@ Titles
   - ``国务院办公厅关于做好……公开工作的通知（国办发〔2014〕46号）`` — a title without marks,
     ended by its 发文字号: it starts at the bodies before 关于 / 印发 / 转发 (found with jieba),
     after verbs such as 依据 / 根据, and after any list number, sentence end or earlier
-    citation; a 《X》 inside it (``国务院办公厅关于印发《X》的通知（国办发…）``) belongs to it.
+    citation; a 《X》 inside it (``国务院办公厅关于印发《X》的通知（国办发…）``) belongs to it,
+    and such a title is found without a number too (``…关于印发《X》的通知``).
+  - ``国务院办公厅《关于…的通知》`` — bodies written before the marks are the issuers.
   - ``中华人民共和国政府信息公开条例第二十条`` — a law's full name without marks, when an
     article follows or nothing does.
   - ``《条例》``, ``《意见》`` — a title that is only a kind, a reference to an earlier
@@ -60,6 +62,7 @@ from .titles import (
     doc_kind,
     fold_nested_marks,
     is_article_kind,
+    issuers_before,
     short_titles,
     title_issuers,
 )
@@ -330,6 +333,7 @@ class _Draft:
     number: DocNumberMatch | None
     provisions: list[Provision]
     quoted_item_only: bool = False
+    issuers_before: tuple[str, ...] = ()  # bodies written before the 《
 
 
 def _tail(text: str, pos: int, numbers: list[DocNumberMatch], number: DocNumberMatch | None
@@ -443,7 +447,7 @@ def _bare_draft(text: str, n: DocNumberMatch, lo: int, titles: list[_TitleSpan])
 def _finish(text: str, d: _Draft) -> Citation:
     title = fold_nested_marks(d.title.strip()) if d.title else None
     number = d.number.number if d.number else None
-    issuers = title_issuers(title)
+    issuers = title_issuers(title) or list(d.issuers_before)
     warnings: list[str] = list(number.warnings) if number else []
     if number is not None:
         row = number.issuer_code
@@ -502,10 +506,17 @@ def find_citations(text: str) -> list[Citation]:
             title_end = anchor.inner_end
             if number is not None:
                 title_end, _, _ = _number_bounds(text, number)
-            elif _skip_ws(text, anchor.end) < len(text) and \
-                    _number_at(text, _skip_ws(text, anchor.end), numbers) is None and \
-                    _embedded_in_following(text, anchor, numbers, cursor, titles):
-                continue
+            elif _number_at(text, _skip_ws(text, anchor.end), numbers) is None:
+                if _embedded_in_following(text, anchor, numbers, cursor, titles):
+                    continue  # the number after it ends a longer title: see there
+                outer = _embedding_title(text, anchor, cursor, titles)
+                if outer is not None:  # 长治市教育局关于印发《X》的通知, with no number
+                    d = _Draft(outer[0], outer[1], text[outer[0]:outer[1]], None, [])
+                    d.number, d.provisions, d.end, cursor, d.quoted_item_only = \
+                        _tail(text, d.end, numbers, None)
+                    drafts.append(d)
+                    pending = None
+                    continue
             title_text = text[anchor.inner_start:title_end].strip() or None
             number, provisions, end, owned, item_only = _tail(text, anchor.end, numbers, number)
             if title_text is None and number is None:
@@ -514,7 +525,8 @@ def find_citations(text: str) -> list[Citation]:
             if number is None and pending is not None:
                 number, begin = pending, pending.start
             pending = None
-            drafts.append(_Draft(begin, end, title_text, number, provisions, item_only))
+            before = _preceding_issuers(text, cursor, anchor.start)
+            drafts.append(_Draft(begin, end, title_text, number, provisions, item_only, before))
             cursor = owned
         else:
             n = anchor
@@ -532,6 +544,43 @@ def find_citations(text: str) -> list[Citation]:
         drafts.append(_Draft(pending.start, pending.end, None, pending, []))
         drafts.sort(key=lambda d: d.start)
     return [_finish(text, d) for d in drafts]
+
+
+def _preceding_issuers(text: str, lo: int, start: int) -> tuple[str, ...]:
+    """Bodies written right before a title's 《 (国务院办公厅《关于…》), within its clause."""
+    if start == 0 or not "\u4e00" <= text[start - 1] <= "\u9fff":
+        return ()
+    k = start
+    while k > lo and start - k < 40 and text[k - 1] not in _HARD_STOPS and \
+            text[k - 1] not in "》）)" and not _LIST_MARKER_END.search(text, max(lo, k - 4), k):
+        k -= 1
+    return issuers_before(text[k:start])
+
+
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{1,16}")
+
+
+def _embedding_title(text: str, title: _TitleSpan, lo: int, titles: list[_TitleSpan]
+                     ) -> tuple[int, int] | None:
+    """A title without marks around 《X》 and ended by its kind, with no number after it
+    (长治市教育局关于印发《政务公开制度》的通知): its (start, end), or None."""
+    if not _embeds(text, title, lo):
+        return None
+    run = _HAN_RUN.match(text, title.end)
+    if run is None:
+        return None
+    tail = next((run.group()[:j] for j in range(len(run.group()), 0, -1)
+                 if doc_kind(run.group()[:j]) is not None), None)
+    if tail is None:
+        return None
+    left = _left_boundary(text, lo, title.start, titles)
+    start = left + bare_title_start(text[left:title.start])
+    end = title.end + len(tail)
+    outer = text[start:end]
+    if start >= title.start or not ("关于" in outer[:outer.find("《") + 1] or
+                                    title_issuers(outer)):
+        return None
+    return start, end
 
 
 def _embedded_in_following(text: str, title: _TitleSpan, numbers: list[DocNumberMatch],

@@ -21,6 +21,7 @@ Checks, reported as citation warnings (short, deterministic English sentences):
 - a title that disagrees with its doc number (resolved by the number);
 - a document that is no longer in force (and what replaced it);
 - a title shared by several documents (the latest is taken);
+- a title starting 关于 with neither issuer nor doc number (it may name several documents);
 - a short title with nothing before it to refer to.
 
 Ids depend only on the regulation (its normalized doc number, or the key of its title when
@@ -50,7 +51,7 @@ from .authority import (
 )
 from .docnumbers import parse_doc_number
 from .models import Citation, Regulation
-from .titles import short_titles, title_key
+from .titles import short_titles, title_issuers, title_key
 
 __all__ = ["Resolver", "merge_regulations", "regulation_id"]
 
@@ -248,11 +249,23 @@ class Resolver:
                 c.doc_type = entry.doc_type
 
     def _attach_new(self, c: Citation, by_key: dict) -> None:
-        rid = regulation_id(None, c.title)
-        if rid is None:
+        """A node keyed by the title alone: with the issuers written before its marks when
+        the title names none (国务院办公厅《关于…》 is keyed as 国务院办公厅关于…)."""
+        if not c.title:
+            c.warnings.append(f"{c.doc_number} names no document by itself: its numbers "
+                              f"restart with each term of office")
             return
+        keyed = c.title
+        if c.title.startswith("关于"):
+            if c.issuer and not title_issuers(c.title):
+                keyed = "".join(c.issuer) + c.title
+            elif not c.issuer:
+                c.warnings.append("no issuer and no doc number: the title alone may name "
+                                  "several documents")
+        rid = regulation_id(None, keyed)
+        assert rid is not None
         self._attach(c, rid, None, None)
-        by_key.setdefault(title_key(c.title or ""), (rid, None, None))
+        by_key.setdefault(title_key(c.title), (rid, None, None))
 
     def _resolve_short(self, c: Citation, before: list[Citation]) -> None:
         kind = _short_kind(c.title or "")

@@ -157,12 +157,9 @@ def _cover(chunk: str) -> list[str] | None:
     return best[n] if best[n] else None
 
 
-@lru_cache(maxsize=4096)
-def _title_issuers(title: str) -> tuple[str, ...]:
-    m = _HEAD.search(title)
-    if m is None or m.start() == 0:
-        return ()
-    part = title[: m.start()]
+def _issuer_names(part: str, strict: bool) -> tuple[str, ...]:
+    """The bodies named in ``part`` (a title's opening, before 关于); with ``strict``, every
+    name must be a listed body or of a body's form, else a name only needs a body's ending."""
     issuers: list[str] = []
     for chunk in _SEPARATORS.split(part):
         chunk = _ETC.sub("", chunk)
@@ -174,15 +171,33 @@ def _title_issuers(title: str) -> tuple[str, ...]:
         covered = _cover(chunk)
         if covered:
             issuers.extend(covered)
-        elif _BODY_END.search(chunk) and len(chunk) <= 24:
+        elif not strict and _BODY_END.search(chunk) and len(chunk) <= 24:
             issuers.append(chunk)
         else:
             return ()
-    seen: list[str] = []
-    for name in issuers:
-        if name not in seen:
-            seen.append(name)
-    return tuple(seen)
+    return tuple(dict.fromkeys(issuers))
+
+
+@lru_cache(maxsize=4096)
+def _title_issuers(title: str) -> tuple[str, ...]:
+    m = _HEAD.search(title)
+    if m is None or m.start() == 0:
+        return ()
+    return _issuer_names(title[: m.start()], strict=False)
+
+
+@lru_cache(maxsize=4096)
+def issuers_before(text: str) -> tuple[str, ...]:
+    """Bodies written just before a title's marks (国务院办公厅《关于…的通知》,
+    中共中央办公厅、国务院办公厅《关于…》): the longest ending of ``text`` that is nothing but
+    listed bodies or names of a body's form."""
+    for k in range(len(text) - 1):
+        if text[k].isspace() or text[k] in "、，,":
+            continue
+        found = _issuer_names(text[k:].rstrip(), strict=True)
+        if found:
+            return found
+    return ()
 
 
 def title_issuers(title: str | None) -> list[str]:
