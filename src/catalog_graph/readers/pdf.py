@@ -107,8 +107,7 @@ def read(path: Path, display: str) -> RawTable:
             number = page.page_number
             try:
                 _clip_aware_layout(page)
-                page = page.dedupe_chars()
-                chars = page.chars
+                chars = dedupe_chars(page.chars)
                 found, outside = _tables_on_page(page, chars)
                 images = page.images
             except CatalogError:
@@ -289,6 +288,26 @@ def _clip_interpreter_class() -> type:
 
     _CLASS.append(ClipInterpreter)
     return ClipInterpreter
+
+
+def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[dict[str, Any]]:
+    """Characters without their doubles: a glyph drawn again (fake bold, overprinting) at the
+    same place, within ``tolerance``, in the same font and size. pdfplumber's
+    ``Page.dedupe_chars`` with its defaults, in one pass over the page."""
+    seen: dict[tuple[str, str, float], list[tuple[float, float]]] = {}
+    out = []
+    for ch in chars:
+        key = (ch["text"], ch["fontname"], round(ch["size"], 3))
+        x0, top = ch["x0"], ch["top"]
+        places = seen.get(key)
+        if places is None:
+            seen[key] = [(x0, top)]
+        elif any(abs(x0 - x) <= tolerance and abs(top - y) <= tolerance for x, y in places):
+            continue
+        else:
+            places.append((x0, top))
+        out.append(ch)
+    return out
 
 
 # --------------------------------------------------------------------------- tables on a page
