@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
+_BREAKS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """Text made safe for one line of a terminal: breaks and control characters become a space."""
+    return _BREAKS.sub(" ", text)
+
 
 class CatalogError(Exception):
     """An input that cannot be read as a catalog.
@@ -12,7 +21,7 @@ class CatalogError(Exception):
     """
 
     def __init__(self, file: str, message: str, kind: str = "invalid") -> None:
-        super().__init__(f"{file}: {message}")
+        super().__init__(one_line(f"{file}: {message}"))
         self.file = file
-        self.message = message
+        self.message = one_line(message)
         self.kind = kind
