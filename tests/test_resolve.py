@@ -262,3 +262,27 @@ def test_issuer_code_table() -> None:
     assert len([p for p in provinces if p != "长治市人民政府"]) == 31
     assert table.lookup("国办发").issuer == "国务院办公厅"
     assert table.lookup("晋政办函").issuer == "山西省人民政府办公厅"
+
+
+def test_workers_merged_in_any_order_agree_with_one_resolver() -> None:
+    from catalog_graph.resolve import merge_regulations
+
+    cells = ["《关于做好部门预算公开工作的通知》（财预〔2020〕8号）",
+             "《财政部 审计署关于做好部门预算公开工作的通知》（财预〔2020〕8号）第三条",
+             "《财政部关于做好部门预算公开工作的通知》（财预[2020]8号）",
+             "依据财预〔2020〕8号"]
+    whole = Resolver(use_env=False)
+    for cell in cells:
+        cite(cell, whole)
+    expected = [r.to_dict() for r in whole.regulations()]
+    assert expected[0]["issuer"] == ["财政部", "审计署"]  # the fullest list
+    assert expected[0]["title"] == "财政部 审计署关于做好部门预算公开工作的通知"
+    workers = []
+    for part in (cells[:1], cells[1:3], cells[3:]):
+        worker = Resolver(use_env=False)
+        for cell in part:
+            cite(cell, worker)
+        workers.append(worker.regulations())
+    for order in ((0, 1, 2), (2, 1, 0), (1, 0, 2)):
+        merged = merge_regulations(*(workers[k] for k in order))
+        assert [r.to_dict() for r in merged] == expected

@@ -63,7 +63,6 @@ from .titles import (
     fold_nested_marks,
     is_article_kind,
     issuers_before,
-    short_titles,
     title_issuers,
 )
 
@@ -625,7 +624,3 @@ def cite(text: str, resolver: Resolver | None = None) -> list[Citation]:
     (resolver or default_resolver()).resolve(citations)
     return citations
 
-
-def is_short_title(title: str | None) -> bool:
-    """A title that only names a kind (条例, 实施细则 …)."""
-    return bool(title) and title in short_titles()

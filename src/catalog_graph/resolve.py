@@ -31,8 +31,9 @@ worker process gives the same id. ``regulations()`` returns the nodes seen, sort
 A node's canonical title is the authority's title. For documents the authority does not
 know, it is the longest title seen for it (the most complete spelling), ties broken by the
 smallest in code-point order; a document only ever cited by number is titled by its number.
-That choice is a maximum over all spellings seen, so resolvers merged in any order
-(``Resolver.merge``, ``merge_regulations``) agree.
+Its issuers are the fullest list seen (joint issuers over one), then the smallest; its kind
+the smallest seen. Each choice is an extreme over everything seen, so resolvers merged in
+any order (``Resolver.merge``, ``merge_regulations``) agree.
 """
 
 from __future__ import annotations
@@ -58,15 +59,12 @@ __all__ = ["Resolver", "merge_regulations", "regulation_id"]
 
 def _best_title(titles: Iterable[str]) -> str | None:
     """The most complete spelling: the longest, then the smallest in code-point order."""
-    best: str | None = None
-    for t in titles:
-        if best is None or (len(t), _neg(t)) > (len(best), _neg(best)):
-            best = t
-    return best
+    return min(titles, key=lambda t: (-len(t), t), default=None)
 
 
-def _neg(text: str) -> tuple[int, ...]:
-    return tuple(-ord(c) for c in text)
+def _best_issuer(issuers: Iterable[Iterable[str]]) -> list[str]:
+    """The fullest list of issuers seen (joint issuers over one), then the smallest."""
+    return list(min((tuple(i) for i in issuers if i), key=lambda i: (-len(i), i), default=()))
 
 
 @dataclass(slots=True)
@@ -87,15 +85,10 @@ class _Seen:
                               issuer=list(e.issuer), doc_type=e.doc_type, date=e.date,
                               in_force=e.in_force, aliases=sorted(aliases), in_authority=True)
         title = _best_title(titles) or self.doc_number or self.id
-        chosen = sorted((o for o in self.observations if o[0] == title),
-                        key=lambda o: (o[1], o[2] or ""))
-        issuer = next((list(o[1]) for o in chosen if o[1]), None)
-        if issuer is None:
-            issuer = next((list(i) for i in sorted(o[1] for o in self.observations) if i), [])
-        doc_type = next((o[2] for o in chosen if o[2]), None) or \
-            next(iter(sorted(o[2] for o in self.observations if o[2])), None)
-        return Regulation(id=self.id, title=title, doc_number=self.doc_number, issuer=issuer,
-                          doc_type=doc_type, aliases=sorted(titles - {title}), in_authority=False)
+        return Regulation(id=self.id, title=title, doc_number=self.doc_number,
+                          issuer=_best_issuer(o[1] for o in self.observations),
+                          doc_type=min((o[2] for o in self.observations if o[2]), default=None),
+                          aliases=sorted(titles - {title}), in_authority=False)
 
 
 def _entry_label(entry: AuthorityEntry) -> str:
@@ -294,19 +287,22 @@ def merge_regulations(*groups: Iterable[Regulation]) -> list[Regulation]:
     for rid in sorted(by_id):
         regs = by_id[rid]
         known = [r for r in regs if r.in_authority]
-        spellings = {t for r in regs for t in (r.title, *r.aliases)}
+        # a node titled by its number or id (nothing else seen) has no spelling to give
+        spellings = {t for r in regs for t in (r.title, *r.aliases)
+                     if t not in (r.doc_number, r.id)}
         if known:
             base = known[0]
-            title = base.title
-        else:
-            title = _best_title(spellings) or regs[0].title
-            base = min((r for r in regs if r.title == title),
-                       key=lambda r: (r.issuer, r.doc_type or ""), default=regs[0])
+            out.append(Regulation(
+                id=rid, title=base.title, doc_number=base.doc_number, issuer=list(base.issuer),
+                doc_type=base.doc_type, date=base.date, in_force=base.in_force,
+                aliases=sorted(spellings - {base.title}), in_authority=True))
+            continue
+        title = _best_title(spellings) or min(r.title for r in regs)
         out.append(Regulation(
             id=rid, title=title,
-            doc_number=base.doc_number or next((r.doc_number for r in regs if r.doc_number), None),
-            issuer=list(base.issuer), doc_type=base.doc_type, date=base.date,
-            in_force=base.in_force, aliases=sorted(spellings - {title}),
-            in_authority=bool(known)))
+            doc_number=min((r.doc_number for r in regs if r.doc_number), default=None),
+            issuer=_best_issuer(r.issuer for r in regs),
+            doc_type=min((r.doc_type for r in regs if r.doc_type), default=None),
+            aliases=sorted(spellings - {title}), in_authority=False))
     return out
 
