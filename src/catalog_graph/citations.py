@@ -28,7 +28,8 @@ Doc numbers (``catalog_graph.docnumbers``)
   - a number alone (``依据国办发〔2014〕46号``): a citation without a title.
 Provisions
   - ``第十二条``, ``第二十条第一款第（五）项``, ``第二十条第（五）项、第（六）项``,
-    ``第十九条、第二十条``, ``第十九、二十条``, ``第十九条至第二十一条``, ``第二十条（五）``,
+    ``第十九条、第二十条``, ``第十九、二十条``, ``第十九条、二十条``, ``第十九条至第二十一条``,
+    ``第二十条第五项``, ``第二十条（五）``, ``第20条``,
     ``第三章``, ``第三章第十条`` — after the title or doc number (a bare ``（二）`` right
     before a 《 numbers a list, it is no item);
   - a quote after them (``第二十条“（五）办理行政许可……”``) gives the item of that article;
@@ -190,6 +191,8 @@ _PROVISION = re.compile(
     rf"|(?P<di>第)?[\s\u3000]*[（(][\s\u3000]*(?P<pn>{_NUM})[\s\u3000]*[）)]"
     rf"(?:[\s\u3000]*(?P<punit>项))?"
 )
+# a sibling written without its 第 after a separator: 第十九条、二十条
+_SIBLING = re.compile(rf"(?P<n>{_NUM})[\s\u3000]*(?P<unit>条|款|项)")
 _PROVISION_SEP = re.compile(r"[\s\u3000]*(?:(?P<range>至|到|—|～|~|-)|以及|[、，,和及与])[\s\u3000]*")
 _MORE_NUMBERS = re.compile(_NUM)
 
@@ -200,10 +203,11 @@ def _provisions_at(text: str, pos: int) -> tuple[list[Provision], int] | None:
     end = pos
     at = pos
     while True:
-        m = _PROVISION.match(text, at)
+        m = _PROVISION.match(text, at) or (_SIBLING.match(text, at) if tokens else None)
         if m is None:
             break
-        if m.group("pn") is not None:
+        groups = m.groupdict()
+        if groups.get("pn") is not None:
             prev_level = tokens[-1][0] if tokens else None
             bare = not (m.group("di") or m.group("punit"))
             if bare and (prev_level not in (1, 2, 3) or
@@ -217,7 +221,7 @@ def _provisions_at(text: str, pos: int) -> tuple[list[Provision], int] | None:
         else:
             unit = m.group("unit")
             values = [parse_int(m.group("n"))]
-            values += [parse_int(x) for x in _MORE_NUMBERS.findall(m.group("more") or "")]
+            values += [parse_int(x) for x in _MORE_NUMBERS.findall(groups.get("more") or "")]
             if unit != "节":
                 for v in values:
                     if v is not None:
@@ -228,7 +232,8 @@ def _provisions_at(text: str, pos: int) -> tuple[list[Provision], int] | None:
             at = glued
             continue
         sep = _PROVISION_SEP.match(text, end)
-        if sep is None or _PROVISION.match(text, sep.end()) is None:
+        if sep is None or not (_PROVISION.match(text, sep.end()) or
+                               _SIBLING.match(text, sep.end())):
             break
         if sep.group("range") and tokens:
             tokens.append((-1, 0))
