@@ -197,3 +197,169 @@ def test_a_pdf_without_pdf_header_is_corrupt(tmp_path):
     with pytest.raises(CatalogError) as err:
         read_table(path)
     assert err.value.kind in ("corrupt", "binary")
+
+
+# --------------------------------------------------------------------------- made-to-measure PDFs
+#
+# Small PDFs written here operator by operator, for what the office fixtures cannot show on
+# purpose: doubled glyphs, borders drawn as rectangles, clipping, form XObjects, open cells.
+# Text is set in the PDF standard CJK font STSong-Light (UniGB-UCS2-H), 1 em per character.
+
+HEAD = ["序号", "公开事项", "公开依据", "公开主体"]
+WIDTHS = [40, 120, 200, 80]
+
+
+def _pdf(pages: list[str], form: str | None = None) -> bytes:
+    """A PDF whose pages draw the given content streams (``/Fm1 Do`` draws ``form``)."""
+    objs: list[bytes] = []
+
+    def add(body: str | bytes) -> int:
+        objs.append(body.encode("latin-1") if isinstance(body, str) else body)
+        return len(objs)
+
+    def stream(data: str, extra: str = "") -> bytes:
+        raw = data.encode("latin-1")
+        return f"<< /Length {len(raw)} {extra}>>\nstream\n".encode() + raw + b"\nendstream"
+
+    catalog, tree = add(""), add("")
+    descriptor = add("<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] "
+                     "/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>")
+    cid = add("<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo "
+              f"<< /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /FontDescriptor {descriptor} 0 R >>")
+    font = add(f"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
+               f"/DescendantFonts [{cid} 0 R] >>")
+    fonts = f"/Font << /F1 {font} 0 R >>"
+    xobjects = ""
+    if form is not None:
+        fm = add(stream(form, f"/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << {fonts} >> "))
+        xobjects = f"/XObject << /Fm1 {fm} 0 R >>"
+    kids = []
+    for content in pages:
+        c = add(stream(content))
+        kids.append(add(f"<< /Type /Page /Parent {tree} 0 R /MediaBox [0 0 595 842] "
+                        f"/Resources << {fonts} {xobjects} >> /Contents {c} 0 R >>"))
+    objs[catalog - 1] = f"<< /Type /Catalog /Pages {tree} 0 R >>".encode()
+    objs[tree - 1] = (f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] "
+                      f"/Count {len(kids)} >>").encode()
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root {catalog} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def _text(x: float, y: float, s: str, size: float = 10) -> str:
+    return f"BT /F1 {size} Tf {x:.2f} {y:.2f} Td <{s.encode('utf-16-be').hex()}> Tj ET\n"
+
+
+def _grid(rows: list[list[str]], top: float = 760, height: float = 24, left: float = 60,
+          open_bottom: tuple[int, ...] = (), open_top: tuple[int, ...] = (),
+          rects: bool = False, doubled: bool = False) -> str:
+    """A ruled table: one row per list, cells bordered, text 3 pt in from the top left.
+    ``open_bottom``/``open_top`` leave those columns unruled at the table's bottom/top."""
+    xs = [left]
+    for w in WIDTHS:
+        xs.append(xs[-1] + w)
+    ys = [top - i * height for i in range(len(rows) + 1)]
+    out = []
+
+    def hline(y: float, x0: float, x1: float) -> None:
+        out.append(f"{x0} {y - 0.25} {x1 - x0} 0.5 re f\n" if rects else f"{x0} {y} m {x1} {y} l S\n")
+
+    def vline(x: float, y0: float, y1: float) -> None:
+        out.append(f"{x - 0.25} {y1} 0.5 {y0 - y1} re f\n" if rects else f"{x} {y0} m {x} {y1} l S\n")
+
+    for i, y in enumerate(ys):
+        for c in range(len(WIDTHS)):
+            if (i == 0 and c in open_top) or (i == len(rows) and c in open_bottom):
+                continue
+            hline(y, xs[c], xs[c + 1])
+    for x in xs:
+        vline(x, ys[0], ys[-1])
+    for r, row in enumerate(rows):
+        for c, s in enumerate(row):
+            if s:
+                out.append(_text(xs[c] + 3, ys[r] - 13, s))
+                if doubled:
+                    out.append(_text(xs[c] + 3.3, ys[r] - 13, s))
+    return "".join(out)
+
+
+def _read(tmp_path: Path, pages: list[str], form: str | None = None) -> RawTable:
+    path = tmp_path / "made.pdf"
+    path.write_bytes(_pdf(pages, form))
+    return read_table(path, "made.pdf")[0]
+
+
+ROWS = [HEAD, ["1", "政府信息公开指南", "《条例》第十二条", "县教育局"],
+        ["2", "机构职能", "《条例》第二十条", "县教育局"]]
+
+
+def test_doubled_glyphs_are_read_once(tmp_path):
+    t = _read(tmp_path, [_text(60, 790, "某县教育局主动公开事项目录", 16) + _grid(ROWS, doubled=True)])
+    assert [[c.text for c in row] for row in t.rows] == ROWS
+    assert t.title == "某县教育局主动公开事项目录"
+
+
+def test_borders_drawn_as_thin_rectangles_make_a_table_too(tmp_path):
+    t = _read(tmp_path, [_grid(ROWS, rects=True)])
+    assert [[c.text for c in row] for row in t.rows] == ROWS
+
+
+def test_title_is_the_largest_text_above_and_page_furniture_is_not_read(tmp_path):
+    page = (_text(60, 815, "附件2", 10) + _text(60, 790, "某县教育局主动公开事项目录", 16)
+            + _text(60, 772, "（2023年版）", 10) + _grid(ROWS, top=760) + _text(280, 40, "第1页", 9))
+    t = _read(tmp_path, [page])
+    assert t.title == "某县教育局主动公开事项目录"
+    assert len(t.rows) == 3 and t.pages == [1, 1, 1]
+
+
+def test_text_clipped_away_is_not_read(tmp_path):
+    # the 主体 cell's text is drawn in a clip of its cell; more of it falls in the cell below
+    clip = "q 420 712 80 24 re W n " + _text(423, 723, "县教育局") + _text(460, 699, "看不见") + "Q\n"
+    rows = [HEAD, ["1", "指南", "《条例》", ""], ["2", "机构职能", "《条例》", "县局"]]
+    t = _read(tmp_path, [_grid(rows) + clip])
+    assert t.rows[1][3].text == "县教育局"
+    assert t.rows[2][3].text == "县局"
+
+
+def test_a_table_drawn_in_a_form_xobject_keeps_the_page_clip(tmp_path):
+    form = _grid(ROWS) + _text(470, 723, "裁掉")  # in the 主体 cell, right of the page's clip
+    t = _read(tmp_path, [_text(60, 790, "某县教育局主动公开事项目录", 16)
+                         + "q 0 0 465 842 re W n /Fm1 Do Q\n"], form=form)
+    assert [[c.text for c in row] for row in t.rows] == ROWS
+    assert t.title == "某县教育局主动公开事项目录"
+
+
+def test_a_cell_open_at_the_page_bottom_continues_on_the_next_page(tmp_path):
+    page1 = _grid([HEAD, ["1", "指南", "1.《条例》第十二条；", "县局"],
+                   ["2", "机构职能", "1.《条例》第二十条；", "县局"]], open_bottom=(0, 2, 3))
+    page2 = _grid([HEAD, ["", "", "2.《档案法》", ""], ["", "领导信息", "", ""],
+                   ["3", "规划", "《条例》", "县局"]], open_top=())
+    t = _read(tmp_path, [page1, page2])
+    texts = [[c.text for c in row] for row in t.rows]
+    assert texts[2] == ["2", "机构职能", "1.《条例》第二十条；\n2.《档案法》", "县局"]
+    assert t.rows[3][0] == UP and t.rows[3][2] == UP and t.rows[3][1].text == ""
+    assert texts[4] == ["", "领导信息", "", ""] and texts[5][0] == "3"
+    assert t.pages == [1, 1, 1, 2, 2, 2]
+
+
+def test_a_table_off_the_catalog_columns_is_skipped_with_a_warning(tmp_path):
+    sign = ("60 300 m 300 300 l S 60 276 m 300 276 l S 60 300 m 60 276 l S 180 300 m 180 276 l S "
+            "300 300 m 300 276 l S\n" + _text(63, 287, "填表人") + _text(183, 287, "张三"))
+    t = _read(tmp_path, [_grid(ROWS), sign])
+    assert len(t.rows) == 3
+    assert any("skipped on pages 2" in w for w in t.warnings)
+
+
+def test_words_apart_are_spaced_and_close_characters_are_not(tmp_path):
+    rows = [HEAD, ["1", "", "", ""]]
+    extra = _text(103, 723, "政府") + _text(123.5, 723, "网站") + _text(223, 723, "A") + _text(237, 723, "B")
+    t = _read(tmp_path, [_grid(rows) + extra])
+    assert t.rows[1][1].text == "政府网站"
+    assert t.rows[1][2].text == "A B"
