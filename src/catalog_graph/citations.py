@@ -2,7 +2,7 @@
 
 Forms found (spans always point back into the text: ``text[c.start:c.end] == c.text``):
 
-Titles
+Titles (line breaks inside a title, left by a wrapped table cell, are dropped)
   - ``《中华人民共和国政府信息公开条例》`` — a title in 《》; nested 〈〉 ``<>`` ``＜＞`` or 《》 inside
     it (``《中共中央办公厅 国务院办公厅关于印发〈关于全面推进政务公开工作的意见〉》``), and its
     own （…） (``《提升行政执法质量三年行动计划（2023—2025年）》``); a 《 left unclosed ends at
@@ -410,12 +410,27 @@ def _number_bounds(text: str, n: DocNumberMatch) -> tuple[int, int, bool]:
     return n.start, n.end, False
 
 
+def _line_continues(text: str, lo: int, k: int) -> bool:
+    """Whether the line break at ``k`` cuts a title in two (a table cell wrapped by a PDF):
+    the line before ends in the middle of words, not with a title, number or sentence."""
+    j = k
+    while j > lo and text[j - 1] in "\r\n \u3000":
+        j -= 1
+    if j == lo or not "\u4e00" <= text[j - 1] <= "\u9fff":
+        return False
+    line_start = max(text.rfind("\n", lo, j), text.rfind("\r", lo, j)) + 1
+    return doc_kind(text[max(line_start, lo):j]) is None
+
+
 def _left_boundary(text: str, lo: int, hi: int, titles: list[_TitleSpan]) -> int:
     """How far left a title without marks ending at ``hi`` can reach."""
     ends = {t.end: t for t in titles}
     k = hi - 1
     while k >= lo:
         ch = text[k]
+        if ch in "\r\n" and _line_continues(text, lo, k):
+            k -= 1
+            continue
         if ch in _HARD_STOPS:
             return k + 1
         if ch == "》" and k + 1 in ends:
@@ -449,7 +464,7 @@ def _bare_draft(text: str, n: DocNumberMatch, lo: int, titles: list[_TitleSpan])
 
 
 def _finish(text: str, d: _Draft) -> Citation:
-    title = fold_nested_marks(d.title.strip()) if d.title else None
+    title = fold_nested_marks(_LINE_BREAK.sub("", d.title.strip())) if d.title else None
     number = d.number.number if d.number else None
     issuers = title_issuers(title) or list(d.issuers_before)
     warnings: list[str] = list(number.warnings) if number else []
@@ -561,6 +576,7 @@ def _preceding_issuers(text: str, lo: int, start: int) -> tuple[str, ...]:
     return issuers_before(text[k:start])
 
 
+_LINE_BREAK = re.compile(r"[ \t\u3000]*[\r\n]+[ \t\u3000]*")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{1,16}")
 
 
