@@ -1,6 +1,8 @@
 """A 公开依据 text → the citations in it (``find_citations``), resolved (``cite``).
 
-Forms found (spans always point back into the text: ``text[c.start:c.end] == c.text``):
+Forms found (spans always point back into the text: ``text[c.start:c.end] == c.text``; a
+span covers the title with its marks, its doc number and its provisions, not a quotation
+that follows them):
 
 Titles (line breaks inside a title, left by a wrapped table cell, are dropped)
   - ``《中华人民共和国政府信息公开条例》`` — a title in 《》; nested 〈〉 ``<>`` ``＜＞`` or 《》 inside
@@ -41,9 +43,11 @@ Lists
     separated by ``；`` ``、`` ``，`` or nothing: list numbers are never read as part of a
     title, number or provision.
 Issuers and kinds
-  - issuers from the title (``catalog_graph.titles.title_issuers``), else from the doc
-    number's prefix (``ontology/issuer_codes.tsv``); an unknown prefix with no issuer in the
-    title is warned about; a prefix naming a body the title contradicts is warned about.
+  - issuers from the title (``catalog_graph.titles.title_issuers``), else the bodies written
+    before its marks, else the doc number's prefix (``ontology/issuer_codes.tsv``); an
+    unknown prefix with no issuer in the title is warned about, and so is a prefix naming a
+    body the title contradicts. A 主席令 names no issuer (the law's maker comes from the
+    authority when resolved).
   - the kind from the title's ending (``ontology/doc_types.tsv``); the kind of
     ``关于印发〈X意见〉的通知`` is 通知 (the document the number belongs to).
 """
