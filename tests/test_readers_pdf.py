@@ -363,3 +363,12 @@ def test_words_apart_are_spaced_and_close_characters_are_not(tmp_path):
     t = _read(tmp_path, [_grid(rows) + extra])
     assert t.rows[1][1].text == "政府网站"
     assert t.rows[1][2].text == "A B"
+
+
+def test_a_page_too_dense_with_drawings_is_skipped_with_a_warning(tmp_path):
+    # 20 000 little strokes (a vector map, a chart) are not searched for table borders
+    strokes = "".join(f"{10 + i % 500} {10 + (i // 500) * 3} m {10.5 + i % 500} {10 + (i // 500) * 3} l S\n"
+                      for i in range(20_001))
+    t = _read(tmp_path, [_grid(ROWS), _grid(ROWS) + strokes])
+    assert [[c.text for c in row] for row in t.rows] == ROWS
+    assert any("page 2 skipped" in w and "drawing objects" in w for w in t.warnings)

@@ -38,6 +38,7 @@ from ._select import header_score, pick_title, squash
 
 MAX_BYTES = 300 * 1024 * 1024
 MAX_PAGES = 3000
+MAX_DRAWINGS = 20_000  # lines, rectangles and curves on a page; a catalog page has hundreds
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 COL_TOLERANCE = 4.0  # points two pages' column borders may differ by
 EDGE_TOLERANCE = 2.0  # points a ruling may miss a grid line by
@@ -108,7 +109,13 @@ def read(path: Path, display: str) -> RawTable:
             try:
                 _clip_aware_layout(page)
                 chars = dedupe_chars(page.chars)
-                found, outside = _tables_on_page(page, chars)
+                drawings = len(page.lines) + len(page.rects) + len(page.curves)
+                if drawings > MAX_DRAWINGS:
+                    warnings.append(f"page {number} skipped: {drawings} drawing objects, too many "
+                                    "to look for a table among")
+                    found, outside = [], chars
+                else:
+                    found, outside = _tables_on_page(page, chars)
                 images = page.images
             except CatalogError:
                 raise
