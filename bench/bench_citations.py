@@ -30,18 +30,20 @@ def cells() -> list[str]:
     return [c["text"] for c in cases if c["text"]]
 
 
-def throughput(texts: list[str], run: Callable[[str], list], runs: int, repeat: int
-               ) -> tuple[float, int]:
-    """Median citations per second over ``runs`` runs, and the citations per pass."""
-    per_pass = sum(len(run(t)) for t in texts)  # also warms caches and jieba
-    rates = []
+def throughput(texts: list[str], runners: dict[str, Callable[[str], list]], runs: int,
+               repeat: int) -> dict[str, float]:
+    """Median citations per second of each runner over ``runs`` runs; the runners take turns
+    within each run, so a busy machine slows them alike."""
+    per_pass = {name: sum(len(run(t)) for t in texts) for name, run in runners.items()}  # warm
+    rates: dict[str, list[float]] = {name: [] for name in runners}
     for _ in range(runs):
-        start = time.perf_counter()
-        for _ in range(repeat):
-            for t in texts:
-                run(t)
-        rates.append(per_pass * repeat / (time.perf_counter() - start))
-    return statistics.median(rates), per_pass
+        for name, run in runners.items():
+            start = time.perf_counter()
+            for _ in range(repeat):
+                for t in texts:
+                    run(t)
+            rates[name].append(per_pass[name] * repeat / (time.perf_counter() - start))
+    return {name: statistics.median(r) for name, r in rates.items()}
 
 
 def in_fresh_process(code: str, env: dict[str, str] | None = None, runs: int = 3) -> float:
@@ -72,11 +74,12 @@ def main() -> None:
     resolver = Resolver(use_env=False)
     rows: list[tuple[str, str]] = []
     for label, subset in (("all cells", texts), ("cells with 《》 only", marked)):
-        rate, n = throughput(subset, find_citations, args.runs, args.repeat)
+        rates = throughput(subset, {"find": find_citations, "cite": lambda t: cite(t, resolver)},
+                           args.runs, args.repeat)
+        n = sum(len(find_citations(t)) for t in subset)
         rows.append((f"find_citations, {label} ({len(subset)} cells, {n} citations)",
-                     f"{rate:,.0f} citations/s"))
-        rate, _ = throughput(subset, lambda t: cite(t, resolver), args.runs, args.repeat)
-        rows.append((f"cite (find + resolve), {label}", f"{rate:,.0f} citations/s"))
+                     f"{rates['find']:,.0f} citations/s"))
+        rows.append((f"cite (find + resolve), {label}", f"{rates['cite']:,.0f} citations/s"))
 
     with tempfile.TemporaryDirectory() as cold:
         jieba_init = (TIME + "from catalog_graph.titles import jieba_tokenizer\n"
