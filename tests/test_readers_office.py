@@ -345,3 +345,19 @@ def test_a_document_whose_parts_are_broken_is_corrupt(tmp_path):
     with pytest.raises(CatalogError) as err:
         read_table(path)
     assert err.value.kind == "corrupt"
+
+
+def test_a_web_table_saved_as_xls_by_a_web_system_is_read_as_html(tmp_path):
+    path = tmp_path / "catalog.xls"
+    path.write_text(f'<meta charset="utf-8"><table>{HEAD_ROW}<tr><td>1</td><td>指南</td><td>内容</td>'
+                    "<td>《条例》</td><td>实时</td><td>县局</td></tr></table>", "utf-8")
+    t, fmt = read_table(path)
+    assert fmt == "html" and texts(t)[1][1] == "指南"
+
+
+def test_an_office_2003_xml_spreadsheet_is_refused_by_name(tmp_path):
+    path = tmp_path / "catalog.xls"
+    path.write_text('<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook/>', "utf-8")
+    with pytest.raises(CatalogError) as err:
+        read_table(path)
+    assert err.value.kind == "unsupported" and "Excel 2003 XML" in err.value.message

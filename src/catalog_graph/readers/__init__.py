@@ -59,10 +59,13 @@ def detect_format(path: Path) -> str:
         raise CatalogError(str(path), "is a legacy Office file (.xls/.doc); save it as .xlsx or .docx",
                            "unsupported")
     probe = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if b"<?mso-application" in probe:  # Office 2003 XML, often named .xls or .doc
+        kind = "Excel 2003 XML spreadsheet" if b"excel.sheet" in probe else "Word 2003 XML document"
+        raise CatalogError(str(path), f"is an {kind}; save it as .xlsx or .docx", "unsupported")
     if probe.startswith((b"<!doctype html", b"<html", b"<?xml")) or (
         ext in (".html", ".htm", ".xhtml", ".shtml") and probe.startswith(b"<")
-    ):
-        return "html"
+    ) or (probe.startswith(b"<") and any(t in probe for t in (b"<table", b"<body", b"<meta", b"<head"))):
+        return "html"  # a web page, also one saved as .xls or .doc by a web system
     if ext in _EXTENSIONS and _EXTENSIONS[ext] not in ("pdf", "xlsx", "docx"):
         return _EXTENSIONS[ext]
     if ext in (".pdf", ".xlsx", ".xlsm", ".docx"):
