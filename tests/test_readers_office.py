@@ -361,3 +361,11 @@ def test_an_office_2003_xml_spreadsheet_is_refused_by_name(tmp_path):
     with pytest.raises(CatalogError) as err:
         read_table(path)
     assert err.value.kind == "unsupported" and "Excel 2003 XML" in err.value.message
+
+
+def test_a_sentence_mentioning_the_catalog_is_not_its_title(tmp_path):
+    body = (f"<h1>{TITLE}</h1><p>为方便公众查阅，现将本局政府信息公开目录公布如下：</p>"
+            f"<table>{HEAD_ROW}<tr><td>1</td><td>指南</td><td>内容</td><td>《条例》</td><td>实时</td>"
+            "<td>县局</td></tr></table>")
+    t, _ = read_table(_page(tmp_path, body))
+    assert t.title == TITLE

@@ -43,14 +43,28 @@ def squash(text: str) -> str:
 
 
 def pick_title(lines: Sequence[str]) -> str | None:
-    """The title among the lines above a table (top first): the nearest naming a catalog
-    (…目录, …清单), else the first short line that is not a sentence."""
+    """The title among the lines above a table (top first): the nearest that names a catalog
+    (…目录, …清单) and is not a sentence (现将目录公布如下：), else the nearest naming one at all,
+    else the first short line that is not a sentence."""
     clean = [_WS.sub(" ", ln).strip() for ln in lines]
     clean = [ln for ln in clean if ln]
+
+    def names(line: str) -> bool:
+        return any(w in line for w in _TITLE_WORDS)
+
+    def sentence(line: str) -> bool:
+        return line.endswith(_SENTENCE_END)
+
     for line in reversed(clean):
-        if len(line) <= 80 and any(w in line for w in _TITLE_WORDS):
+        if len(line) <= 60 and names(line) and not sentence(line):
+            return line
+    for line in reversed(clean):
+        if len(line) <= 80 and names(line):
             return line
     for line in clean:
-        if len(line) <= 40 and not line.endswith(("。", "：", ":")):
+        if len(line) <= 40 and not sentence(line):
             return line
     return None
+
+
+_SENTENCE_END = ("。", "：", ":", "；", ";", "，", ",")
