@@ -372,3 +372,11 @@ def test_a_page_too_dense_with_drawings_is_skipped_with_a_warning(tmp_path):
     t = _read(tmp_path, [_grid(ROWS), _grid(ROWS) + strokes])
     assert [[c.text for c in row] for row in t.rows] == ROWS
     assert any("page 2 skipped" in w and "drawing objects" in w for w in t.warnings)
+
+
+def test_a_watermark_across_the_table_is_not_read_into_cells(tmp_path):
+    slanted = "BT /F1 40 Tf 0.7071 0.7071 -0.7071 0.7071 150 650 Tm <" + "内部资料".encode("utf-16-be").hex() + "> Tj ET\n"
+    upright_big = _text(120, 700, "样稿", 60)
+    t = _read(tmp_path, [_grid(ROWS) + slanted + upright_big])
+    assert [[c.text for c in row] for row in t.rows] == ROWS
+    assert any("slanted characters" in w for w in t.warnings)

@@ -109,6 +109,10 @@ def read(path: Path, display: str) -> RawTable:
             try:
                 _clip_aware_layout(page)
                 chars = dedupe_chars(page.chars)
+                chars, slanted = _level_text(chars)
+                if slanted:
+                    warnings.append(f"page {number}: {slanted} slanted characters (a watermark?) "
+                                    "ignored")
                 drawings = len(page.lines) + len(page.rects) + len(page.curves)
                 if drawings > MAX_DRAWINGS:
                     warnings.append(f"page {number} skipped: {drawings} drawing objects, too many "
@@ -297,6 +301,18 @@ def _clip_interpreter_class() -> type:
     return ClipInterpreter
 
 
+def _level_text(chars: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+    """The characters set level or at right angles, and how many were slanted (a watermark
+    drawn across the page at 30° or 45° is no part of any cell)."""
+    out = []
+    for ch in chars:
+        a, b, c, d = ch["matrix"][:4]
+        if (abs(a) > 1e-3 and abs(b) > 1e-3) or (abs(c) > 1e-3 and abs(d) > 1e-3):
+            continue
+        out.append(ch)
+    return out, len(chars) - len(out)
+
+
 def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[dict[str, Any]]:
     """Characters without their doubles: a glyph drawn again (fake bold, overprinting) at the
     same place, within ``tolerance``, in the same font and size. pdfplumber's
@@ -335,7 +351,13 @@ def _tables_on_page(page, chars: list[dict[str, Any]]) -> tuple[list[PTable], li
     grids.sort(key=lambda g: (g[0].top, g[0].xs[0]))
     outside: list[dict[str, Any]] = []
     buckets: list[dict[int, list[dict[str, Any]]]] = [{} for _ in grids]
+    inside = [ch["size"] for ch in chars if any(
+        g[0].xs[0] <= (ch["x0"] + ch["x1"]) / 2 <= g[0].xs[-1] and g[1][0] <= ch["top"] <= g[1][-1]
+        for g in grids)]
+    outsized = 3 * statistics.median(inside) if inside else float("inf")
     for ch in chars:
+        if ch["size"] > outsized:  # a watermark across the table, not a cell's text
+            continue
         cx = (ch["x0"] + ch["x1"]) / 2
         cy = (ch["top"] + ch["bottom"]) / 2
         for k, (table, ys) in enumerate(grids):
