@@ -369,3 +369,18 @@ def test_a_sentence_mentioning_the_catalog_is_not_its_title(tmp_path):
             "<td>县局</td></tr></table>")
     t, _ = read_table(_page(tmp_path, body))
     assert t.title == TITLE
+
+
+def test_a_title_row_merged_across_the_table_is_the_title_not_a_row(tmp_path):
+    body = (f"<table><tr><td colspan=6>{TITLE}</td></tr>{HEAD_ROW}<tr><td>1</td><td>指南</td>"
+            "<td>内容</td><td>《条例》</td><td>实时</td><td>县局</td></tr></table>")
+    t, _ = read_table(_page(tmp_path, body))
+    assert t.title == TITLE and texts(t)[0] == HEAD
+
+    def build(document):
+        tbl = document.add_table(rows=3, cols=6)
+        _fill(tbl, [[TITLE] + [""] * 5, HEAD, ["1", "指南", "内容", "《条例》", "实时", "县局"]])
+        tbl.cell(0, 0).merge(tbl.cell(0, 5))
+
+    t, _ = read_table(_document(tmp_path, build))
+    assert t.title == TITLE and texts(t)[0] == HEAD

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import CatalogError
 from ..models import Cell, RawTable
 from ._archive import check_archive
-from ._grid import EMPTY, LEFT, MAX_COLS, MAX_ROWS, UP, trim
+from ._grid import EMPTY, LEFT, MAX_COLS, MAX_ROWS, UP, split_preamble, trim
 from ._select import header_score, pick_title
 from .text import clean_cell
 
@@ -57,11 +57,13 @@ def read(path: Path, display: str) -> RawTable:
     if len(rows) > MAX_ROWS:
         warnings.append(f"the table has more than {MAX_ROWS} rows; read the first {MAX_ROWS}")
         rows = rows[:MAX_ROWS]
-    rows = trim(rows)
+    preamble, rows = split_preamble(trim(rows))  # a title row merged across the table
+    if not rows:
+        raise CatalogError(display, "holds no table with a row of two or more cells", "no_table")
     previous = max((i for i, _ in tables if i < start), default=-1)
     above = [b for b in blocks[previous + 1:start] if isinstance(b, str)]
-    return RawTable(file=display, rows=rows, pages=[None] * len(rows), title=pick_title(above),
-                    warnings=warnings)
+    return RawTable(file=display, rows=rows, pages=[None] * len(rows),
+                    title=pick_title(above + preamble), warnings=warnings)
 
 
 def _body(path: Path, display: str):

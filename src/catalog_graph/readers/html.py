@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..errors import CatalogError
 from ..models import RawTable
-from ._grid import MAX_COLS, MAX_ROWS, Span, place, trim
+from ._grid import MAX_COLS, MAX_ROWS, Span, place, split_preamble, trim
 from ._select import header_score, pick_title
 from .text import clean_cell
 
@@ -57,11 +57,11 @@ def read(path: Path, display: str) -> RawTable:
         raise CatalogError(display, "holds no catalog table (no table has catalog header words "
                            "such as 序号 公开事项 公开依据)", "no_table")
     warnings: list[str] = []
-    rows = trim(_layout(best, warnings))
+    preamble, rows = split_preamble(trim(_layout(best, warnings)))  # a title row in the table
     if not rows:
         raise CatalogError(display, "holds an empty catalog table", "no_table")
-    return RawTable(file=display, rows=rows, pages=[None] * len(rows), title=_title(root, best),
-                    warnings=warnings)
+    return RawTable(file=display, rows=rows, pages=[None] * len(rows),
+                    title=_title(root, best, preamble), warnings=warnings)
 
 
 def decode(data: bytes, display: str) -> str:
@@ -229,8 +229,9 @@ def _text(el, skip_tables: bool = False) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
-def _title(root, table) -> str | None:
-    """The caption, the text just above the table naming it, the <h1>, or the <title>."""
+def _title(root, table, preamble: list[str]) -> str | None:
+    """The caption, the text just above the table naming it (or a title row atop the table),
+    the <h1>, or the <title>."""
     caption = table.find("caption")
     if caption is not None:
         text = _text(caption)
@@ -251,7 +252,7 @@ def _title(root, table) -> str | None:
         if node.tag in ("body", "html"):
             break
         node = node.getparent()
-    title = pick_title(above)
+    title = pick_title(above + preamble)
     if title:
         return title
     for h in root.iter("h1", "h2"):
