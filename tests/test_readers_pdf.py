@@ -259,9 +259,11 @@ def _text(x: float, y: float, s: str, size: float = 10) -> str:
 
 def _grid(rows: list[list[str]], top: float = 760, height: float = 24, left: float = 60,
           open_bottom: tuple[int, ...] = (), open_top: tuple[int, ...] = (),
-          rects: bool = False, doubled: bool = False) -> str:
+          rects: bool = False, doubled: bool = False,
+          joined: set[tuple[int, int]] = frozenset()) -> str:
     """A ruled table: one row per list, cells bordered, text 3 pt in from the top left.
-    ``open_bottom``/``open_top`` leave those columns unruled at the table's bottom/top."""
+    ``open_bottom``/``open_top`` leave those columns unruled at the table's bottom/top;
+    ``joined`` (row, column) cells have no border above (merged with the cell above)."""
     xs = [left]
     for w in WIDTHS:
         xs.append(xs[-1] + w)
@@ -276,7 +278,7 @@ def _grid(rows: list[list[str]], top: float = 760, height: float = 24, left: flo
 
     for i, y in enumerate(ys):
         for c in range(len(WIDTHS)):
-            if (i == 0 and c in open_top) or (i == len(rows) and c in open_bottom):
+            if (i == 0 and c in open_top) or (i == len(rows) and c in open_bottom) or (i, c) in joined:
                 continue
             hline(y, xs[c], xs[c + 1])
     for x in xs:
@@ -380,3 +382,25 @@ def test_a_watermark_across_the_table_is_not_read_into_cells(tmp_path):
     t = _read(tmp_path, [_grid(ROWS) + slanted + upright_big])
     assert [[c.text for c in row] for row in t.rows] == ROWS
     assert any("slanted characters" in w for w in t.warnings)
+
+
+def test_a_range_closed_at_the_page_edge_continues_when_its_group_does(tmp_path):
+    # the printer closed the cut ranges with borders at the page's edge: 序号 2, its basis and
+    # subject span two rows on page 1, and empty ranges span the group's two rows on page 2
+    page1 = _grid([HEAD, ["1", "指南", "《条例》", "县局"], ["2", "机构职能", "《条例》第二十条", "县局"],
+                   ["", "领导信息", "", ""]], joined={(3, 0), (3, 2), (3, 3)})
+    page2 = _grid([HEAD, ["", "工作部门", "", ""], ["", "直属单位", "", ""], ["3", "规划", "《条例》", "县局"]],
+                  joined={(2, 0), (2, 2), (2, 3)})
+    t = _read(tmp_path, [page1, page2])
+    assert [c.text for c in t.rows[2]] == ["2", "机构职能", "《条例》第二十条", "县局"]
+    assert [t.rows[3][c] for c in (0, 2, 3)] == [UP] * 3 and t.rows[3][1].text == "领导信息"
+    assert [t.rows[4][c] for c in (0, 2, 3)] == [UP] * 3 and t.rows[4][1].text == "工作部门"
+    assert [t.rows[5][c] for c in (0, 2, 3)] == [UP] * 3 and t.rows[5][1].text == "直属单位"
+    assert t.rows[6][0].text == "3" and t.pages == [1, 1, 1, 1, 2, 2, 2]
+
+
+def test_a_new_group_atop_a_page_does_not_continue_the_ranges_above(tmp_path):
+    page1 = _grid([HEAD, ["1", "指南", "《条例》", "县局"], ["", "目录", "", ""]], joined={(2, 0), (2, 2), (2, 3)})
+    page2 = _grid([HEAD, ["2", "年报", "《条例》", ""], ["", "报表", "", ""]], joined={(2, 0), (2, 2), (2, 3)})
+    t = _read(tmp_path, [page1, page2])
+    assert t.rows[3][0].text == "2" and t.rows[3][3] == Cell("")  # no 主体, not 县局 from above

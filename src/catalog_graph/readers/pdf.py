@@ -633,7 +633,7 @@ def _stitch(main: PTable, rest: list[PTable], warnings: list[str]
         if not more:
             continue
         if table.page != pages[-1]:
-            more = _join_cut(rows[-1], more)
+            more = _join_cut(rows, more)
         rows.extend(more)
         pages.extend([table.page] * len(more))
     if skipped:
@@ -651,10 +651,17 @@ def _repeated(more: list[list[PCell]], keys: list[tuple[str, ...]], offset: int)
     return k
 
 
-def _join_cut(last: list[PCell], more: list[list[PCell]]) -> list[list[PCell]]:
-    """Join what a page break cut: cells left open at the bottom of the page continue in the
-    first row of the next; a first row whose only text carries on wrapped text from the row
-    above is that row's end, not a row of its own."""
+def _join_cut(before: list[list[PCell]], more: list[list[PCell]]) -> list[list[PCell]]:
+    """Join what a page break cut, between the rows ``before`` it and the rows ``more`` after:
+
+    - a cell left open at the bottom of the page continues in the first row of the next;
+    - a first row whose only text carries on wrapped text from the row above is that row's
+      end, not a row of its own;
+    - a first row that continues a numbered group (nothing in its first column) and whose
+      empty cells sit under merged ranges cut by the break (a range spanning rows on either
+      side of it, closed by the printer at the page's edge) continues those ranges.
+    """
+    last = before[-1]
     first = more[0]
     aliases: dict[int, PCell] = {}
     for above, below in zip(last, first, strict=True):
@@ -669,6 +676,15 @@ def _join_cut(last: list[PCell], more: list[list[PCell]]) -> list[list[PCell]]:
                 _append(above, below)
             aliases[id(below)] = above
         more = more[1:]
+    elif not first[0].text and id(first[0]) not in aliases:
+        earlier = before[-2] if len(before) > 1 else []
+        later = more[1] if len(more) > 1 else []
+        for c, (above, below) in enumerate(zip(last, first, strict=True)):
+            if id(below) in aliases or below.text or not above.text:
+                continue
+            if (c < len(earlier) and earlier[c] is above) or (c < len(later) and later[c] is below):
+                _append(above, below)
+                aliases[id(below)] = above
     if not aliases:
         return more
     return [[aliases.get(id(cell), cell) for cell in row] for row in more]
