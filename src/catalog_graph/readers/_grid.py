@@ -7,7 +7,7 @@ grid fills the covered positions with merged markers: ``up`` below the first row
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..models import Cell
@@ -75,7 +75,3 @@ def split_preamble(rows: list[list[Cell]]) -> tuple[list[str], list[list[Cell]]]
         if texts:
             lines.append(texts[0])
     return lines, []
-
-
-def width_of(rows: Sequence[Sequence[Cell]]) -> int:
-    return max((len(r) for r in rows), default=0)

@@ -5,7 +5,8 @@ Each page is read as a reader of the printout sees it:
 - **visible text only**: pdfminer's interpreter is extended to follow clipping paths, so the
   glyphs a printer clips away are dropped (LibreOffice and Excel draw the whole text of a
   merged cell cut by a page break on both pages and clip each part);
-- doubled characters (fake bold, overprinting) removed with ``dedupe_chars``;
+- doubled characters (fake bold, overprinting) removed as pdfplumber's ``dedupe_chars`` does;
+- watermarks (slanted text, or text three times the table's size) kept out of the cells;
 - tables found from ruling lines (pdfplumber's ``lines`` strategy); the cell geometry gives
   the merges: a grid is made of every cell edge, a cell covering several grid positions is a
   merged range (``left`` to the right of its first column, ``up`` below its first row), and
@@ -108,24 +109,22 @@ def read(path: Path, display: str) -> RawTable:
             number = page.page_number
             try:
                 _clip_aware_layout(page)
-                chars = dedupe_chars(page.chars)
-                chars, slanted = _level_text(chars)
-                if slanted:
-                    warnings.append(f"page {number}: {slanted} slanted characters (a watermark?) "
-                                    "ignored")
+                chars = page.chars
                 drawings = len(page.lines) + len(page.rects) + len(page.curves)
-                if drawings > MAX_DRAWINGS:
-                    warnings.append(f"page {number} skipped: {drawings} drawing objects, too many "
-                                    "to look for a table among")
-                    found, outside = [], chars
-                else:
-                    found, outside = _tables_on_page(page, chars)
-                images = page.images
-            except CatalogError:
-                raise
+                images = len(page.images)
             except Exception as exc:  # noqa: BLE001 - pdfminer raises anything on damage
                 raise CatalogError(display, f"is a truncated or damaged PDF (page {number} cannot be "
                                    f"read: {type(exc).__name__})", "corrupt") from None
+            chars, slanted = _level_text(dedupe_chars(chars))
+            if slanted:
+                warnings.append(f"page {number}: {slanted} slanted characters (a watermark?) ignored")
+            if drawings > MAX_DRAWINGS:
+                warnings.append(f"page {number} skipped: {drawings} drawing objects, too many to "
+                                "look for a table among")
+                found, outside = [], chars
+            else:
+                found, outside = _tables_on_page(page, chars)
+            page.close()  # the page's layout is no longer needed: keep memory flat
             if chars:
                 text_pages += 1
             elif images:
