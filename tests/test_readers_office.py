@@ -384,3 +384,11 @@ def test_a_title_row_merged_across_the_table_is_the_title_not_a_row(tmp_path):
 
     t, _ = read_table(_document(tmp_path, build))
     assert t.title == TITLE and texts(t)[0] == HEAD
+
+
+def test_a_page_with_two_catalog_tables_reads_the_fuller_and_says_so(tmp_path):
+    row = "<tr><td>1</td><td>指南</td><td>内容</td><td>《条例》</td><td>实时</td><td>县局</td></tr>"
+    body = f"<table>{HEAD_ROW}{row}</table><table>{HEAD_ROW}{row}{row.replace('>1<', '>2<')}</table>"
+    t, _ = read_table(_page(tmp_path, body))
+    assert len(t.rows) == 3
+    assert any("2 catalog-like tables" in w for w in t.warnings)

@@ -47,16 +47,21 @@ def read(path: Path, display: str) -> RawTable:
     root = _parse(text, display)
     best = None
     best_key = (0, 0)
+    likely = 0
     for table in root.iter("table"):
         rows = _own_rows(table)
         head = [[_text(c, skip_tables=True) for c in _own_cells(tr)] for tr in rows[:8]]
         key = (header_score(head), len(rows))
+        likely += key[0] >= MIN_SCORE
         if key > best_key:
             best, best_key = table, key
     if best is None or best_key[0] < MIN_SCORE:
         raise CatalogError(display, "holds no catalog table (no table has catalog header words "
                            "such as 序号 公开事项 公开依据)", "no_table")
     warnings: list[str] = []
+    if likely > 1:
+        warnings.append(f"the page holds {likely} catalog-like tables; read the one with the most "
+                        "header words (then rows)")
     preamble, rows = split_preamble(trim(_layout(best, warnings)))  # a title row in the table
     if not rows:
         raise CatalogError(display, "holds an empty catalog table", "no_table")
