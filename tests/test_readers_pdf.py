@@ -404,3 +404,10 @@ def test_a_new_group_atop_a_page_does_not_continue_the_ranges_above(tmp_path):
     page2 = _grid([HEAD, ["2", "年报", "《条例》", ""], ["", "报表", "", ""]], joined={(2, 0), (2, 2), (2, 3)})
     t = _read(tmp_path, [page1, page2])
     assert t.rows[3][0].text == "2" and t.rows[3][3] == Cell("")  # no 主体, not 县局 from above
+
+
+def test_title_set_on_two_lines_under_a_larger_letterhead(tmp_path):
+    page = (_text(60, 815, "某县人民政府办公室", 22) + _text(60, 795, "某县教育局", 14)
+            + _text(60, 779, "主动公开事项目录", 14) + _text(60, 766, "（2023年3月）", 9) + _grid(ROWS, top=755))
+    t = _read(tmp_path, [page])
+    assert t.title == "某县教育局主动公开事项目录"

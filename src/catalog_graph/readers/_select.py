@@ -42,15 +42,18 @@ def squash(text: str) -> str:
     return _WS.sub("", text)
 
 
+def names_catalog(line: str) -> bool:
+    """Does the line name a catalog (…目录, …清单, …一览表)?"""
+    return any(w in line for w in _TITLE_WORDS)
+
+
 def pick_title(lines: Sequence[str]) -> str | None:
     """The title among the lines above a table (top first): the nearest that names a catalog
     (…目录, …清单) and is not a sentence (现将目录公布如下：), else the nearest naming one at all,
     else the first short line that is not a sentence."""
     clean = [_WS.sub(" ", ln).strip() for ln in lines]
     clean = [ln for ln in clean if ln]
-
-    def names(line: str) -> bool:
-        return any(w in line for w in _TITLE_WORDS)
+    names = names_catalog
 
     def sentence(line: str) -> bool:
         return line.endswith(_SENTENCE_END)

@@ -35,7 +35,7 @@ from ..errors import CatalogError
 from ..models import Cell, RawTable
 from ._grid import EMPTY, LEFT, UP, split_preamble
 from ._lines import Line, is_cjk, is_wrap, join_lines, joiner, piece_end
-from ._select import header_score, pick_title, squash
+from ._select import header_score, names_catalog, pick_title, squash
 
 MAX_BYTES = 300 * 1024 * 1024
 MAX_PAGES = 3000
@@ -749,7 +749,10 @@ def _cells(rows: list[list[PCell]]) -> list[list[Cell]]:
 
 
 def _title(loose: dict[int, list[dict[str, Any]]], main: PTable, preamble: list[str]) -> str | None:
-    """The title: the largest text above the table, else the line above naming the catalog."""
+    """The title from the text above the table: its lines run together where they share a
+    type size (a title set on two lines), then the run naming the catalog (…目录, not a
+    sentence) in the largest type, else the largest run if it stands out, else the line
+    ``pick_title`` chooses (rows of one text atop the table included)."""
     chars = [ch for ch in loose.get(main.page, []) if ch["bottom"] <= main.top + 1]
     if not chars and main.page > 1:
         chars = loose.get(main.page - 1, [])
@@ -757,11 +760,18 @@ def _title(loose: dict[int, list[dict[str, Any]]], main: PTable, preamble: list[
     texts = [line.text for line, _ in groups]
     if len(groups) >= 2:
         sizes = [max(ch["size"] for ch in group) for _, group in groups]
-        biggest = max(sizes)
-        if biggest >= 1.2 * statistics.median(sizes):
-            picked = [t for t, s in zip(texts, sizes, strict=True) if s >= biggest - 0.5]
-            title = picked[0]
-            for more in picked[1:]:
-                title += joiner(title, more)
-            return title
+        runs: list[tuple[str, float]] = []
+        for text, size in zip(texts, sizes, strict=True):
+            if runs and abs(runs[-1][1] - size) <= 0.5:
+                runs[-1] = (runs[-1][0] + joiner(runs[-1][0], text) + text, size)
+            else:
+                runs.append((text, size))
+        body = statistics.median(sizes)
+        naming = [(size, text) for text, size in runs
+                  if size >= body and pick_title([text]) == text and names_catalog(text)]
+        if naming:
+            return max(naming)[1]
+        biggest = max(runs, key=lambda r: r[1])
+        if biggest[1] >= 1.2 * body:
+            return biggest[0]
     return pick_title(texts + preamble)
