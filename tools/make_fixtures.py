@@ -9,10 +9,13 @@ does the same from catalog specifications:
   with the merges an office makes: .xlsx (openpyxl), .pdf (LibreOffice Calc from the .xlsx),
   .docx (python-docx), ``sample_writer.pdf`` (LibreOffice Writer from the .docx) and .html
   (rowspan/colspan inside a full government page with layout and navigation tables);
-- hard cases: ``pagebreak`` (merged groups cut by page breaks), ``preamble`` (a table below
-  the title and an introductory paragraph), ``levels`` (公开层级 and 主动/依申请 columns under a
-  two-row header, in a workbook whose first sheet is a notes sheet, and a GB2312 web page);
-- broken files: encrypted, scanned (no text layer), without a table, truncated, a zip bomb.
+- hard cases: ``pagebreak`` (.xlsx and its Calc .pdf: merged groups cut by manual page
+  breaks), ``preamble`` (.docx, Writer .pdf, .html: a table below the title and an
+  introductory paragraph, a note below it), ``levels`` (.xlsx whose first sheet is a notes
+  sheet, Calc .pdf, a GB2312 .html: 公开层级 and 主动/依申请 columns under a two-row header,
+  numbered bases and channels typed one per line);
+- broken files in ``broken/``: encrypted, scanned (no text layer), without a table (PDF,
+  xlsx, docx), truncated (PDF, xlsx, docx), garbled, a zip bomb, a web page named .pdf.
 
 Usage::
 
@@ -20,8 +23,8 @@ Usage::
     python tools/make_fixtures.py --bench DIR      # also a long (~40 page) PDF for bench/
 
 PDFs need LibreOffice (``soffice``) and a CJK font (Debian: libreoffice-calc-nogui
-libreoffice-writer-nogui fonts-noto-cjk). Office files are written with fixed timestamps so a
-rerun gives the same bytes; PDFs carry LibreOffice's creation date.
+libreoffice-writer-nogui fonts-noto-cjk). Timestamps, PDF dates and IDs are fixed, so a rerun
+gives the same bytes — except ``broken/encrypted.pdf``, whose key LibreOffice salts anew.
 """
 
 from __future__ import annotations
