@@ -24,7 +24,8 @@ Usage::
 
 PDFs need LibreOffice (``soffice``) and a CJK font (Debian: libreoffice-calc-nogui
 libreoffice-writer-nogui fonts-noto-cjk). Timestamps, PDF dates and IDs are fixed, so a rerun
-gives the same bytes — except ``broken/encrypted.pdf``, whose key LibreOffice salts anew.
+gives the same bytes (``broken/encrypted.pdf``, whose key LibreOffice salts anew on every run,
+is made only when missing).
 """
 
 from __future__ import annotations
@@ -703,7 +704,9 @@ def make_all(out: Path) -> list[Path]:
                         rows=sample.rows[:1], widths=sample.widths), small)
         secret = ('{"EncryptFile":{"type":"boolean","value":"true"},'
                   '"DocumentOpenPassword":{"type":"string","value":"catalog"}}')
-        to_pdf(small, mark(broken / "encrypted.pdf"), secret)
+        encrypted = mark(broken / "encrypted.pdf")
+        if not encrypted.exists():  # salted anew on every run: keep the one there is
+            to_pdf(small, encrypted, secret)
         notice = Path(tmp) / "notice.docx"
         write_notable_docx(notice)
         to_pdf(notice, mark(broken / "notable.pdf"))
