@@ -150,4 +150,9 @@ def test_the_body_is_read_from_the_title():
     assert body_of("长治市教育局主动公开事项目录") == "长治市教育局"
     assert body_of("附件1：2023年某县人民政府政务公开事项标准目录") == "某县人民政府"
     assert body_of("某区基层政务公开标准目录（义务教育领域）") == "某区"
+    assert body_of("长治市教育局政府信息主动公开基本目录（2023年版）") == "长治市教育局"
+    assert body_of("某县人民政府信息公开目录") == "某县人民政府"
+    assert body_of("某县政府信息公开目录") == "某县政府"
+    assert body_of("某县财政预决算领域基层政务公开标准目录") == "某县"
+    assert body_of("某市教育局义务教育领域基层政务公开标准目录") == "某市教育局"
     assert body_of("目录") is None

@@ -181,8 +181,9 @@ def _column(index: int, top: str, sub: str) -> Column:
 
 _TITLE_HINT = re.compile(r"目录|清单|事项|标准")
 _ATTACHMENT = re.compile(r"^附\s*件\s*[\d一二三四五六七八九十]*\s*[:：]?\s*$")
-_BODY_MARKERS = ("政务公开", "政府信息公开", "信息公开", "主动公开", "依申请公开", "公开事项",
+_BODY_MARKERS = ("政务公开", "政府信息", "信息公开", "主动公开", "依申请公开", "公开事项",
                  "公开标准", "公开目录", "公开清单")
+_DOMAIN_SUFFIX = re.compile(r"(?<=[县市区旗镇乡道局委厅办府])[^县市区旗镇乡道局委厅办府]*领域$")
 _YEAR_PREFIX = re.compile(r"^(?:附\s*件\s*[\d一二三四五六七八九十]*\s*[:：]?\s*)?(?:[（(]?\d{4}年(?:度|版)?[）)]?)?")
 
 
@@ -209,8 +210,12 @@ def body_of(title: str | None) -> str | None:
     cut = min((t.find(m) for m in _BODY_MARKERS if m in t), default=-1)
     if cut <= 0:
         return None
-    body = t[:cut].strip(" ：:（()）")
+    body = t[:cut]
+    if t.startswith("政府", cut) and body.endswith(("人民", "县", "市", "区", "旗", "镇", "乡", "省")):
+        body += "政府"  # 某县人民政府信息公开目录: the marker began inside the body's name
+    body = body.strip(" ：:（()）")
     body = re.sub(r"(?:\d{4}年(?:度)?|关于|基层|本级)$", "", body)
+    body = _DOMAIN_SUFFIX.sub("", body)  # 某县财政预决算领域 → 某县
     return body if len(body) >= 2 else None
 
 
