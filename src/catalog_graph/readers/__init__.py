@@ -25,19 +25,23 @@ _EXTENSIONS = {
 }
 
 
-def detect_format(path: Path) -> str:
+def detect_format(path: Path, display: str | None = None) -> str:
     """The format of a file, from its first bytes, then its extension.
 
     PDF (%PDF), zip containers told apart by their parts (xl/ → xlsx, word/ → docx),
-    HTML by a leading tag; anything else that is text by extension → text.
+    HTML by a leading tag; anything else that is text by extension → text. Errors name the
+    file as ``display`` (default: the path).
     """
+    name = display if display is not None else str(path)
     try:
         with open(path, "rb") as fh:
             head = fh.read(4096)
     except IsADirectoryError:
-        raise CatalogError(str(path), "is a folder, not a file", "unsupported") from None
+        raise CatalogError(name, "is a folder, not a file", "unsupported") from None
     except OSError as exc:
-        raise CatalogError(str(path), f"cannot be opened ({exc.strerror or exc})", "unreadable") from None
+        raise CatalogError(name, f"cannot be opened ({exc.strerror or exc})", "unreadable") from None
+    if not head:
+        raise CatalogError(name, "is empty", "empty")
     ext = path.suffix.lower()
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF") or b"%PDF-" in head[:1024]:
         return "pdf"
@@ -48,20 +52,20 @@ def detect_format(path: Path) -> str:
         except (zipfile.BadZipFile, OSError, ValueError):
             if ext in (".xlsx", ".xlsm", ".docx"):
                 return _EXTENSIONS[ext]  # the reader says how it is broken
-            raise CatalogError(str(path), "is a damaged zip archive, not a catalog", "corrupt") from None
+            raise CatalogError(name, "is a damaged zip archive, not a catalog", "corrupt") from None
         if any(n.startswith("xl/") for n in names):
             return "xlsx"
         if any(n.startswith("word/") for n in names):
             return "docx"
-        raise CatalogError(str(path), "is a zip archive that is neither a workbook nor a Word document",
+        raise CatalogError(name, "is a zip archive that is neither a workbook nor a Word document",
                            "unsupported")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise CatalogError(str(path), "is a legacy Office file (.xls/.doc); save it as .xlsx or .docx",
+        raise CatalogError(name, "is a legacy Office file (.xls/.doc); save it as .xlsx or .docx",
                            "unsupported")
     probe = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if b"<?mso-application" in probe:  # Office 2003 XML, often named .xls or .doc
         kind = "Excel 2003 XML spreadsheet" if b"excel.sheet" in probe else "Word 2003 XML document"
-        raise CatalogError(str(path), f"is an {kind}; save it as .xlsx or .docx", "unsupported")
+        raise CatalogError(name, f"is an {kind}; save it as .xlsx or .docx", "unsupported")
     if probe.startswith((b"<!doctype html", b"<html", b"<?xml")) or (
         ext in (".html", ".htm", ".xhtml", ".shtml") and probe.startswith(b"<")
     ) or (probe.startswith(b"<") and any(t in probe for t in (b"<table", b"<body", b"<meta", b"<head"))):
@@ -70,7 +74,7 @@ def detect_format(path: Path) -> str:
         return _EXTENSIONS[ext]
     if ext in (".pdf", ".xlsx", ".xlsm", ".docx"):
         kind = _EXTENSIONS[ext]
-        raise CatalogError(str(path), f"is named {ext} but its content is not {kind.upper()}", "corrupt")
+        raise CatalogError(name, f"is named {ext} but its content is not {kind.upper()}", "corrupt")
     return "text"
 
 
@@ -81,7 +85,7 @@ def read_table(path: Path, display: str | None = None) -> tuple[RawTable, str]:
     the mismatch is said in the error, or in a warning.
     """
     display = display if display is not None else str(path)
-    fmt = detect_format(path)
+    fmt = detect_format(path, display)
     module = importlib.import_module(f"{__name__}.{fmt}")
     named = _EXTENSIONS.get(path.suffix.lower())
     mismatch = None
