@@ -83,16 +83,18 @@ def decode(data: bytes, display: str) -> str:
         declared = match.group(1).decode("ascii", "replace").lower()
         if declared in ("gb2312", "gbk", "x-gbk", "gb_2312-80", "cp936", "euc-cn"):
             declared = "gb18030"
+        elif declared.startswith(("utf-16", "utf16")):
+            declared = "utf-8"  # as browsers do: a page that could say so is not UTF-16
         try:
-            codecs.lookup(declared)
+            "".encode(declared)  # a text encoding, not a codec such as base64 or rot13
         except LookupError:
             declared = None
     for encoding in ([declared] if declared else []) + ["utf-8", "gb18030"]:
         try:
             return data.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeError:  # also idna's, which is not a UnicodeDecodeError
             continue
-    return data.decode(declared or "utf-8", errors="replace")
+    return data.decode("utf-8", errors="replace")
 
 
 def _parse(text: str, display: str):
@@ -100,10 +102,19 @@ def _parse(text: str, display: str):
     from lxml import etree
 
     text = _XML_DECL.sub("", text, count=1)
+    parser = lxml.html.HTMLParser()
     try:
-        return lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise CatalogError(display, f"is not a readable web page ({exc})", "corrupt") from None
+    # libxml2 stops at its limits and drops the rest of the page without raising
+    for error in parser.error_log:
+        if error.type_name == "ERR_RESOURCE_LIMIT":
+            what = ("nests elements more than 256 deep" if "depth" in error.message else
+                    "holds a text over 10 MB without markup")
+            raise CatalogError(display, f"{what} at line {error.line}: the rest of the page "
+                               "cannot be read", "too_large")
+    return root
 
 
 def _section_rows(section):
