@@ -145,6 +145,7 @@ def _grid(tbl, warnings: list[str]) -> list[list[Cell]]:
             break
         trpr = tr.find(W + "trPr")
         col = _int_val(trpr.find(W + "gridBefore") if trpr is not None else None, 0)
+        col = min(max(col, 0), MAX_COLS)  # a hostile count must not size the row
         row: list[Cell] = [EMPTY] * col
         for tc in _cells(tr):
             tcpr = tc.find(W + "tcPr")
