@@ -45,8 +45,8 @@ def read(path: Path, display: str) -> RawTable:
     finally:
         wb.close()
         handle.close()
+    rows = _with_merges(values, spans, notes)
     warnings.extend(notes)
-    rows = _with_merges(values, spans)
     rows = trim(rows)
     preamble, rows = split_preamble(rows)
     if not rows:
@@ -176,22 +176,36 @@ def _text(value: object) -> str:
     return clean_cell(str(value))
 
 
-def _with_merges(values: list[list[str]], spans: list[tuple[int, int, int, int]]) -> list[list[Cell]]:
-    """Rows of cells: the values, and merged markers over every range but its first cell."""
+def _with_merges(values: list[list[str]], spans: list[tuple[int, int, int, int]],
+                 notes: list[str]) -> list[list[Cell]]:
+    """Rows of cells: the values, and merged markers over every range but its first cell
+    (what had to be ignored is added to ``notes``)."""
     nrows = len(values)
     ncols = max((len(r) for r in values), default=0)
     for r0, _c0, _r1, c1 in spans:
         if r0 < nrows:
             ncols = max(ncols, min(c1 + 1, MAX_COLS))
     rows = [[Cell(t) if t else EMPTY for t in r] + [EMPTY] * (ncols - len(r)) for r in values]
+    # Excel never writes overlapping ranges (it repairs such a file by dropping them); a range
+    # starting inside an earlier one is ignored, and all ranges together mark at most about
+    # twice the sheet, so that thousands of hostile ranges cost no more than the sheet itself.
+    budget = 2 * nrows * ncols
+    ignored = 0
     for r0, c0, r1, c1 in spans:
         if r0 >= nrows or c0 >= ncols:
             continue
         r1, c1 = min(r1, nrows - 1), min(c1, ncols - 1)
+        area = (r1 - r0 + 1) * (c1 - c0 + 1)
+        if rows[r0][c0].merged is not None or area > budget:
+            ignored += 1
+            continue
+        budget -= area
         for c in range(c0 + 1, c1 + 1):
             rows[r0][c] = LEFT
         for r in range(r0 + 1, r1 + 1):
             row = rows[r]
             for c in range(c0, c1 + 1):
                 row[c] = UP
+    if ignored:
+        notes.append(f"{ignored} merged ranges overlapping others ignored")
     return rows
