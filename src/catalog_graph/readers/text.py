@@ -1,25 +1,30 @@
 """Tab-separated text, as a clerk pastes a catalog from Word or Excel.
 
 Encodings: UTF-8 with or without BOM, UTF-16 (with BOM, or LE/BE told by where its NUL
-bytes fall), GB18030 (and so GBK and GB2312). CRLF or LF; cells holding line breaks
-quoted the way Excel copies them. Comma-separated text (.csv) is read the same way.
+bytes fall), GB18030 (and so GBK and GB2312), and files pasted together from both (each
+line read in its own encoding, with a warning). CRLF, LF or CR; cells holding line breaks
+quoted the way Excel copies them, while a quote typed in a cell (``"放管服"改革``, or one
+never closed) stays text. Comma-separated text (.csv) is read the same way.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import CatalogError
 from ..models import Cell, RawTable
+from ._grid import MAX_COLS, MAX_ROWS
 
 MAX_BYTES = 200 * 1024 * 1024
 
 
-def decode(data: bytes, display: str) -> str:
-    """Bytes → text, trying the encodings government files come in; CatalogError if none fits."""
+def decode(data: bytes, display: str, warnings: list[str] | None = None) -> str:
+    """Bytes → text, trying the encodings government files come in; CatalogError if none fits.
+
+    A file of UTF-8 and GB18030 lines (two files pasted together) is read line by line, and
+    ``warnings`` is told so."""
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise CatalogError(display, "is empty", "empty")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -36,14 +41,50 @@ def decode(data: bytes, display: str) -> str:
             except CatalogError:
                 pass
         raise CatalogError(display, "holds binary data, not a text catalog", "binary")
-    for encoding in ("utf-8", "gb18030"):
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = _mixed(data, display, warnings)
+    if text is None:
         try:
-            text = data.decode(encoding)
+            text = data.decode("gb18030")
         except UnicodeDecodeError:
+            raise CatalogError(display, "is not text in UTF-8, UTF-16 or GB18030",
+                               "encoding") from None
+    _reject_binary(text, display)
+    return text
+
+
+_UTF8_CJK = re.compile(rb"[\xe0-\xef][\x80-\xbf]{2}")
+
+
+def _mixed(data: bytes, display: str, warnings: list[str] | None) -> str | None:
+    """The text of a file whose lines are partly UTF-8 (those that decode as UTF-8 and hold
+    a three-byte character, which GB18030 text almost never does) and partly GB18030;
+    None when no line is UTF-8 (then the whole file is tried as GB18030)."""
+    lines = data.split(b"\n")  # neither encoding has a multi-byte character holding \n
+    out: list[str] = []
+    gb_lines = 0
+    utf8_lines = 0
+    for number, line in enumerate(lines, 1):
+        try:
+            out.append(line.decode("utf-8"))
+            utf8_lines += _UTF8_CJK.search(line) is not None
             continue
-        _reject_binary(text, display)
-        return text
-    raise CatalogError(display, "is not text in UTF-8, UTF-16 or GB18030", "encoding")
+        except UnicodeDecodeError:
+            pass
+        try:
+            out.append(line.decode("gb18030"))
+        except UnicodeDecodeError as exc:
+            raise CatalogError(display, f"is not text in UTF-8, UTF-16 or GB18030 (line {number}, "
+                               f"byte {exc.start + 1})", "encoding") from None
+        gb_lines += 1
+    if not utf8_lines:
+        return None
+    if warnings is not None:
+        warnings.append(f"mixed encodings: {gb_lines} of {len(lines)} lines are GB18030, the "
+                        "others UTF-8; each line read in its own")
+    return "\n".join(out)
 
 
 def _plausibility(sample: bytes, encoding: str) -> float:
@@ -75,9 +116,13 @@ def _reject_binary(text: str, display: str) -> None:
         raise CatalogError(display, "holds binary data, not a text catalog", "binary")
 
 
-_SPECIAL = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\u3000\xa0\r\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# zero-width and soft hyphen; bidirectional embeddings, overrides and isolates (which can make
+# a cell display other than it reads); invisible operators; interlinear annotation marks
+_FORMAT = ("\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u061c"
+           "\u180e\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufff9\ufffa\ufffb")
+_SPECIAL = re.compile(f"[{_FORMAT}\u3000\xa0\r\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"), None)
+_INVISIBLE = dict.fromkeys(map(ord, _FORMAT), None)
 
 
 def clean_cell(text: str) -> str:
@@ -95,19 +140,81 @@ def read(path: Path, display: str) -> RawTable:
     if size > MAX_BYTES:
         raise CatalogError(display, f"is {size // (1024 * 1024)} MiB, over the {MAX_BYTES // (1024 * 1024)} MiB "
                            "limit for a text catalog", "too_large")
-    text = decode(path.read_bytes(), display)
+    warnings: list[str] = []
+    text = decode(path.read_bytes(), display, warnings)
     delimiter = _delimiter(text, path.suffix.lower())
     if delimiter is None:
         raise CatalogError(display, "holds no table (no tab-separated columns)", "no_table")
-    csv.field_size_limit(MAX_BYTES)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
     rows: list[list[Cell]] = []
-    try:
-        for record in reader:
-            rows.append([Cell(clean_cell(value)) for value in record])
-    except csv.Error as exc:
-        raise CatalogError(display, f"is not well-formed delimited text ({exc})", "corrupt") from None
-    return RawTable(file=display, rows=rows, pages=[None] * len(rows))
+    beyond = False
+    for record in records(text, delimiter):
+        if len(rows) >= MAX_ROWS:
+            warnings.append(f"the table has more than {MAX_ROWS} rows; read the first {MAX_ROWS}")
+            break
+        if len(record) > MAX_COLS:
+            beyond = beyond or any(v.strip() for v in record[MAX_COLS:])
+            record = record[:MAX_COLS]
+        rows.append([Cell(clean_cell(value)) for value in record])
+    if beyond:
+        warnings.append(f"cells beyond column {MAX_COLS} ignored")
+    return RawTable(file=display, rows=rows, pages=[None] * len(rows), warnings=warnings)
+
+
+def records(text: str, delimiter: str) -> Iterator[list[str]]:
+    """The rows of delimited text, each a list of field texts.
+
+    A field that starts with a quote and whose closing quote comes right before a delimiter
+    or a line end is quoted, as Excel writes a cell it copies: ``""`` inside stands for ``"``,
+    and it may hold line breaks (and, on one line, delimiters). Any other quote is text: a
+    cell typed as ``"放管服"改革``, or an opening quote never closed. So is a quoted field that
+    would run over a line break past a tab, since that would swallow the rows below it. Lines
+    end in LF, CRLF or CR; an empty line is an empty row."""
+    boundary = re.compile(f"[{re.escape(delimiter)}\r\n]")
+    n = len(text)
+    pos = 0
+    record: list[str] = []
+    while pos < n:
+        quoted = _quoted(text, pos, delimiter) if text[pos] == '"' else None
+        if quoted is not None:
+            value, pos = quoted
+        else:
+            found = boundary.search(text, pos)
+            end = found.start() if found is not None else n
+            value, pos = text[pos:end], end
+        record.append(value)
+        if pos >= n:
+            break
+        if text[pos] == delimiter:
+            pos += 1
+            if pos == n:
+                record.append("")
+            continue
+        pos += 2 if text.startswith("\r\n", pos) else 1
+        yield [] if record == [""] and quoted is None else record
+        record = []
+    if record:
+        yield record
+
+
+def _quoted(text: str, pos: int, delimiter: str) -> tuple[str, int] | None:
+    """The quoted field starting at ``pos`` (its text and where it ends), or None when the
+    quote there does not open one (see :func:`records`)."""
+    n = len(text)
+    k = pos + 1
+    while True:
+        close = text.find('"', k)
+        if close < 0:
+            return None
+        if text.startswith('""', close):
+            k = close + 2
+            continue
+        after = close + 1
+        if after < n and text[after] not in (delimiter, "\r", "\n"):
+            return None
+        body = text[pos + 1:close]
+        if delimiter == "\t" and "\t" in body and ("\n" in body or "\r" in body):
+            return None
+        return body.replace('""', '"'), after
 
 
 def _delimiter(text: str, ext: str) -> str | None:
