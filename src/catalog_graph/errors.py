@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
-_BREAKS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+# C0 and C1 controls (NEL \x85 breaks lines in some terminals), line and paragraph separators,
+# and the bidirectional controls that would show a file name reversed
+_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
 
 
 def one_line(text: str) -> str:
-    """Text made safe for one line of a terminal: breaks and control characters become a space."""
+    """Text made safe for one line of a terminal: breaks, control and bidirectional
+    characters become a space."""
     return _BREAKS.sub(" ", text)
 
 
