@@ -40,6 +40,13 @@ from ._select import header_score, names_catalog, pick_title, squash
 MAX_BYTES = 300 * 1024 * 1024
 MAX_PAGES = 3000
 MAX_DRAWINGS = 20_000  # lines, rectangles and curves on a page; a catalog page has hundreds
+# Stopped while the page is interpreted, before the objects fill memory: path segments (a
+# rectangle is one), characters drawn, and content (with its forms) unpacked, per page. A dense
+# catalog page has a few thousand segments and characters and a few hundred KB of content.
+MAX_SEGMENTS = 3 * MAX_DRAWINGS
+MAX_CHARS = 100_000
+MAX_CONTENT = 32 * 1024 * 1024
+MAX_OPERANDS = 64  # operands kept waiting for an operator; no operator takes more than 6
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 COL_TOLERANCE = 4.0  # points two pages' column borders may differ by
 EDGE_TOLERANCE = 2.0  # points a ruling may miss a grid line by
@@ -105,6 +112,7 @@ def read(path: Path, display: str) -> RawTable:
         loose: dict[int, list[dict[str, Any]]] = {}
         text_pages = 0
         image_pages: list[int] = []
+        busy: list[tuple[int, str]] = []  # pages skipped for exceeding the limits
         for page in pdf.pages:
             number = page.page_number
             try:
@@ -112,6 +120,10 @@ def read(path: Path, display: str) -> RawTable:
                 chars = page.chars
                 drawings = len(page.lines) + len(page.rects) + len(page.curves)
                 images = len(page.images)
+            except _PageTooBusy as exc:
+                busy.append((number, str(exc)))
+                page.close()
+                continue
             except Exception as exc:  # noqa: BLE001 - pdfminer raises anything on damage
                 raise CatalogError(display, f"is a truncated or damaged PDF (page {number} cannot be "
                                    f"read: {type(exc).__name__})", "corrupt") from None
@@ -133,6 +145,12 @@ def read(path: Path, display: str) -> RawTable:
             loose[number] = outside
     finally:
         pdf.close()
+    warnings.extend(f"page {n} skipped: it has {why}, more than a catalog page holds"
+                    for n, why in busy)
+    if not text_pages and busy:
+        n, why = busy[0]
+        raise CatalogError(display, f"page {n} has {why}, more than a catalog page holds: "
+                           "refused as broken or hostile", "too_large")
     if not text_pages:
         raise CatalogError(display, "has no text layer: it is a scanned image (run OCR on it first)"
                            if image_pages else "has no text layer (nothing to read on any page)",
@@ -184,15 +202,80 @@ def _open(path: Path, display: str):
 # --------------------------------------------------------------------------- visible text
 
 
+class _PageTooBusy(Exception):
+    """A page drawing far more than a catalog page does (a broken or hostile file)."""
+
+
 def _clip_aware_layout(page) -> None:
-    """Lay out the page with an interpreter that drops glyphs outside the clipping path."""
+    """Lay out the page with an interpreter that drops glyphs outside the clipping path
+    (``_PageTooBusy`` when the page exceeds the limits above)."""
     from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
     device = PDFPageAggregatorWithMarkedContent(page.pdf.rsrcmgr, pageno=page.page_number,
                                                 laparams=page.pdf.laparams)
     interpreter = _clip_interpreter_class()(page.pdf.rsrcmgr, device)
+    interpreter.budget = _Budget()
     interpreter.process_page(page.page_obj)
     page._layout = device.get_result()
+
+
+class _Budget:
+    """What one page (with the forms it draws) has used of the limits."""
+
+    def __init__(self) -> None:
+        self.segments = 0
+        self.chars = 0
+        self.content = 0
+
+    def segment(self) -> None:
+        self.segments += 1
+        if self.segments > MAX_SEGMENTS:
+            raise _PageTooBusy(f"over {MAX_SEGMENTS} path segments in its drawing objects")
+
+    def add_chars(self, count: int) -> None:
+        self.chars += count
+        if self.chars > MAX_CHARS:
+            raise _PageTooBusy(f"over {MAX_CHARS} characters")
+
+    def add_streams(self, streams: Sequence[object]) -> None:
+        """Count the unpacked size of content streams about to be run, unpacking no more
+        than the limit allows (a few KB can hold gigabytes)."""
+        from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream
+
+        for obj in streams:
+            stream = obj.resolve() if hasattr(obj, "resolve") else obj
+            if not isinstance(stream, PDFStream):
+                continue
+            room = MAX_CONTENT - self.content
+            if stream.data is not None:
+                size = len(stream.data)
+            else:
+                data = stream.rawdata or b""
+                if stream.decipher and stream.objid is not None and stream.genno is not None:
+                    data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
+                filters = stream.get_filters()
+                if filters and filters[0][0] in LITERALS_FLATE_DECODE:
+                    size = _inflated_size(data, room + 1)
+                else:
+                    size = len(data)
+            self.content += size
+            if self.content > MAX_CONTENT:
+                raise _PageTooBusy(f"over {MAX_CONTENT // (1024 * 1024)} MiB of content")
+
+
+def _inflated_size(data: bytes, limit: int) -> int:
+    """How many bytes zlib ``data`` unpacks to, counting no further than ``limit``."""
+    import zlib
+
+    inflater = zlib.decompressobj()
+    size = 0
+    try:
+        while data and size <= limit:
+            size += len(inflater.decompress(data, 1024 * 1024))
+            data = inflater.unconsumed_tail
+    except zlib.error:
+        pass  # pdfminer reads what it can of a damaged stream
+    return size
 
 
 _CLASS: list[type] = []
@@ -209,11 +292,50 @@ def _clip_interpreter_class() -> type:
 
     class ClipInterpreter(PDFPageInterpreter):
         _parent_clip: tuple[float, float, float, float] | None = None
+        budget: _Budget
 
         def dup(self):  # form XObjects start with the clip of the page drawing them
             child = super().dup()
             child._parent_clip = self.clip
+            child.budget = self.budget
             return child
+
+        # ---- limits: a hostile page stops before it fills memory or takes minutes
+
+        def execute(self, streams) -> None:
+            self.budget.add_streams(streams)
+            super().execute(streams)
+
+        def push(self, obj) -> None:  # stray operands would pile up (and slow every pop)
+            if len(self.argstack) >= MAX_OPERANDS:
+                del self.argstack[0]
+            self.argstack.append(obj)
+
+        def do_m(self, x, y) -> None:
+            self.budget.segment()
+            super().do_m(x, y)
+
+        def do_l(self, x, y) -> None:
+            self.budget.segment()
+            super().do_l(x, y)
+
+        def do_c(self, x1, y1, x2, y2, x3, y3) -> None:
+            self.budget.segment()
+            super().do_c(x1, y1, x2, y2, x3, y3)
+
+        def do_v(self, x2, y2, x3, y3) -> None:
+            self.budget.segment()
+            super().do_v(x2, y2, x3, y3)
+
+        def do_y(self, x1, y1, x3, y3) -> None:
+            self.budget.segment()
+            super().do_y(x1, y1, x3, y3)
+
+        def do_re(self, x, y, w, h) -> None:
+            self.budget.segment()
+            super().do_re(x, y, w, h)
+
+        # ---- clipping
 
         def init_state(self, ctm) -> None:
             super().init_state(ctm)
@@ -281,6 +403,8 @@ def _clip_interpreter_class() -> type:
             super().do_B_a()
 
         def do_TJ(self, seq) -> None:
+            if isinstance(seq, list):  # at most a byte per glyph: counted before it is drawn
+                self.budget.add_chars(sum(len(x) for x in seq if isinstance(x, bytes)))
             container = self.device.cur_item
             before = len(container._objs)
             super().do_TJ(seq)
