@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -344,14 +345,27 @@ def find_doc_numbers(text: str) -> list[DocNumberMatch]:
             dm = _read_decree(text, start, text[start:m.start()], m)
             if dm is not None:
                 found.append(dm)
+    # A yearly number must not overlap a decree or an earlier yearly number. Both are found in
+    # order, so the decrees starting before it and the last yearly one are all it can meet
+    # (checking every number found so far cost the square of their count).
+    found.sort(key=lambda d: d.start)
+    decree_starts = [d.start for d in found]
+    reach = []  # reach[k]: the furthest end of decrees 0..k
+    for d in found:
+        reach.append(max(d.end, reach[-1] if reach else 0))
+    yearly_end = 0
     for m in _YEARLY_CORE.finditer(text):
         start = _run_before(text, m.start(), 20, spaces=True)
-        if start == m.start() or any(d.start < m.end() and start < d.end for d in found):
+        if start == m.start() or start < yearly_end:
+            continue
+        before = bisect_left(decree_starts, m.end())
+        if before and start < reach[before - 1]:
             continue
         run = text[start:m.start()].rstrip(" \t\n\r\f\v\u3000")
         dm = _read_yearly(text, start, run, m)
         if dm is not None:
             found.append(dm)
+            yearly_end = max(yearly_end, dm.end)
     found.sort(key=lambda d: d.start)
     return found
 
