@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -86,6 +87,10 @@ _NUM = r"[0-9０-９]+|[〇零一二三四五六七八九十百千两]+"
 _LIST_MARKER_END = re.compile(
     r"(?:(?<![0-9０-９.．])[0-9０-９]{1,2}[.．、](?![0-9０-９])"
     r"|[（(][0-9０-９一二三四五六七八九十]{1,3}[）)]|[①-⑳])$")
+# A title without marks is looked for in at most this many characters before its number (the
+# longest titles are about 100): jieba's segmentation of a run grows with the square of its
+# length, so a 100,000-character run before a 发文字号 took half a minute.
+MAX_BARE_TITLE = 300
 _EMBEDDING_VERBS = ("印发", "转发", "批转", "发布", "修改", "废止", "施行", "实施", "贯彻", "落实",
                     "学习", "关于", "执行", "颁布")
 
@@ -115,11 +120,29 @@ def _looks_like_title(inner: str) -> bool:
     return len(inner) >= 2 and (doc_kind(inner) is not None or "关于" in inner)
 
 
+def _matching_marks(text: str) -> dict[int, int]:
+    """Where each 《 is closed: the 》 that brings the nesting depth counted from it back to
+    zero. One pass with a stack (a 《 never closed has no entry), so that a text of many
+    unclosed 《 costs no more than its length."""
+    closing: dict[int, int] = {}
+    stack: list[int] = []
+    for m in _BOOK_MARK.finditer(text):
+        if m.group() == "《":
+            stack.append(m.start())
+        elif stack:
+            closing[stack.pop()] = m.start()
+    return closing
+
+
+_BOOK_MARK = re.compile("[《》]")
+
+
 def _book_titles(text: str) -> list[_TitleSpan]:
     """Top-level titles in 《》 (balanced, nesting allowed; an unclosed 《 ends at the next
     hard stop or doc-number bracket), and in 〈〉 <> ＜＞ when they read as titles."""
     spans: list[_TitleSpan] = []
     n = len(text)
+    closing = _matching_marks(text)
     i = 0
     while i < n:
         found = _OPENING_MARK.search(text, i)
@@ -128,15 +151,7 @@ def _book_titles(text: str) -> list[_TitleSpan]:
         i = found.start()
         ch = text[i]
         if ch == "《":
-            depth, j = 0, i
-            while j < n:
-                if text[j] == "《":
-                    depth += 1
-                elif text[j] == "》":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                j += 1
+            j = closing.get(i, n)
             if j < n:
                 if text[i + 1:j].strip():
                     spans.append(_TitleSpan(i, j + 1, i + 1, j))
@@ -299,13 +314,30 @@ def _quote_at(text: str, pos: int) -> tuple[int, int, int] | None:
 # --------------------------------------------------------------------------- doc numbers
 
 
-def _number_at(text: str, pos: int, numbers: list[DocNumberMatch]
-               ) -> tuple[DocNumberMatch, int] | None:
+class _Numbers(list):
+    """The doc numbers of a text, in order, looked up by where they start (a text may hold
+    thousands; scanning them all for every title cost their square)."""
+
+    def __init__(self, found: list[DocNumberMatch]) -> None:
+        super().__init__(found)
+        self.starts = [n.start for n in found]
+
+    def at(self, pos: int) -> DocNumberMatch | None:
+        """The number starting at ``pos``."""
+        k = bisect_left(self.starts, pos)
+        return self[k] if k < len(self) and self.starts[k] == pos else None
+
+    def starting_in(self, lo: int, hi: int) -> list[DocNumberMatch]:
+        """The numbers starting at ``lo`` or after, before ``hi``."""
+        return self[bisect_left(self.starts, lo):bisect_left(self.starts, hi)]
+
+
+def _number_at(text: str, pos: int, numbers: _Numbers) -> tuple[DocNumberMatch, int] | None:
     """A doc number at ``pos``: bare, or in a bracket (possibly with dates and 公布/修订 around
     it; of several, the last). Returns it and where the citation then ends."""
-    for n in numbers:
-        if n.start == pos:
-            return n, n.end
+    found = numbers.at(pos)
+    if found is not None:
+        return found, found.end
     if pos >= len(text) or text[pos] not in _OPEN_BRACKETS:
         return None
     depth, close = 0, -1
@@ -321,12 +353,12 @@ def _number_at(text: str, pos: int, numbers: list[DocNumberMatch]
                 close = j
                 break
     if close >= 0:
-        inside = [n for n in numbers if pos < n.start and n.end <= close]
+        inside = [n for n in numbers.starting_in(pos + 1, close) if n.end <= close]
         if inside:
             return inside[-1], close + 1
         return None
-    near = [n for n in numbers if pos < n.start <= pos + 24
-            and not any(c in "《》；;。" for c in text[pos:n.start])]
+    near = [n for n in numbers.starting_in(pos + 1, pos + 25)
+            if not any(c in "《》；;。" for c in text[pos:n.start])]
     return (near[0], near[0].end) if near else None
 
 
@@ -344,7 +376,7 @@ class _Draft:
     issuers_before: tuple[str, ...] = ()  # bodies written before the 《
 
 
-def _tail(text: str, pos: int, numbers: list[DocNumberMatch], number: DocNumberMatch | None
+def _tail(text: str, pos: int, numbers: _Numbers, number: DocNumberMatch | None
           ) -> tuple[DocNumberMatch | None, list[Provision], int, int, bool]:
     """What follows a title: a doc number, provisions, a quote. Returns the number, the
     provisions, where the citation ends, where the text it owns ends (after a quote), and
@@ -428,7 +460,6 @@ def _line_continues(text: str, lo: int, k: int) -> bool:
 
 def _left_boundary(text: str, lo: int, hi: int, titles: list[_TitleSpan]) -> int:
     """How far left a title without marks ending at ``hi`` can reach."""
-    ends = {t.end: t for t in titles}
     k = hi - 1
     while k >= lo:
         ch = text[k]
@@ -437,8 +468,9 @@ def _left_boundary(text: str, lo: int, hi: int, titles: list[_TitleSpan]) -> int
             continue
         if ch in _HARD_STOPS:
             return k + 1
-        if ch == "》" and k + 1 in ends:
-            t = ends[k + 1]
+        found = bisect_left(titles, k + 1, key=lambda t: t.end) if ch == "》" else len(titles)
+        if found < len(titles) and titles[found].end == k + 1:
+            t = titles[found]
             if t.start >= lo and _is_title_tail(text[k + 1:hi]) and _embeds(text, t, lo):
                 k = t.start - 1
                 continue
@@ -452,7 +484,7 @@ def _left_boundary(text: str, lo: int, hi: int, titles: list[_TitleSpan]) -> int
 def _bare_draft(text: str, n: DocNumberMatch, lo: int, titles: list[_TitleSpan]) -> _Draft:
     seg_end, end, bracketed = _number_bounds(text, n)
     seg_end = max(seg_end, lo)
-    left = _left_boundary(text, lo, seg_end, titles)
+    left = max(_left_boundary(text, lo, seg_end, titles), seg_end - MAX_BARE_TITLE)
     segment = text[left:seg_end]
     title = None
     start = seg_end if bracketed else n.start
@@ -510,7 +542,7 @@ def find_citations(text: str) -> list[Citation]:
     if not text:
         return []
     titles = _book_titles(text)
-    numbers = find_doc_numbers(text)
+    numbers = _Numbers(find_doc_numbers(text))
     laws = _bare_laws(text, titles)
     anchors: list[tuple[int, int, object]] = [(t.start, 0, t) for t in titles + laws]
     anchors += [(n.start, 1, n) for n in numbers]
@@ -523,8 +555,8 @@ def find_citations(text: str) -> list[Citation]:
         if start < cursor:
             continue
         if isinstance(anchor, _TitleSpan):
-            inside = [n for n in numbers if anchor.inner_start <= n.start and
-                      n.end <= anchor.inner_end]
+            inside = [n for n in numbers.starting_in(anchor.inner_start, anchor.inner_end)
+                      if n.end <= anchor.inner_end]
             number = inside[-1] if inside else None
             title_end = anchor.inner_end
             if number is not None:
@@ -597,7 +629,7 @@ def _embedding_title(text: str, title: _TitleSpan, lo: int, titles: list[_TitleS
                  if doc_kind(run.group()[:j]) is not None), None)
     if tail is None:
         return None
-    left = _left_boundary(text, lo, title.start, titles)
+    left = max(_left_boundary(text, lo, title.start, titles), title.start - MAX_BARE_TITLE)
     start = left + bare_title_start(text[left:title.start])
     end = title.end + len(tail)
     outer = text[start:end]
@@ -607,10 +639,11 @@ def _embedding_title(text: str, title: _TitleSpan, lo: int, titles: list[_TitleS
     return start, end
 
 
-def _embedded_in_following(text: str, title: _TitleSpan, numbers: list[DocNumberMatch],
+def _embedded_in_following(text: str, title: _TitleSpan, numbers: _Numbers,
                            lo: int, titles: list[_TitleSpan]) -> bool:
     """Whether 《X》 is part of a title without marks that the next doc number ends."""
-    following = next((n for n in numbers if n.start >= title.end), None)
+    k = bisect_left(numbers.starts, title.end)
+    following = numbers[k] if k < len(numbers) else None
     if following is None:
         return False
     seg_end, _, _ = _number_bounds(text, following)
