@@ -194,10 +194,26 @@ def citation(doc: Document, rng: random.Random) -> str:
     return f"《{title}》"
 
 
+GIOR_ARTICLES = [19, 20, 20, 20, 20, 21, 21, 12, 13, 23, 49, 50]  # the articles catalogs cite most
+
+
+def disclosure_regulation_citation(rng: random.Random) -> str:
+    """The most cited law of all: 《（中华人民共和国）政府信息公开条例》 and one of its articles."""
+    title = rng.choice(["中华人民共和国政府信息公开条例", "中华人民共和国政府信息公开条例", "政府信息公开条例"])
+    text = f"《{title}》"
+    if rng.random() < 0.05:  # an outdated catalog citing the 2007 text, repealed in 2019
+        text += "（国务院令第492号）"
+    text += f"第{chinese(rng.choice(GIOR_ARTICLES))}条"
+    if rng.random() < 0.5:
+        text += f"“（{chinese(rng.randint(1, 15))}）{rng.choice(CONTENTS)[:16]}”"
+    return text
+
+
 def basis(docs: list[Document], rng: random.Random) -> str:
     """A 公开依据 cell: nothing, one citation, or a numbered list."""
     n = rng.choices([0, 1, 2, 3, 4], weights=[2, 5, 3, 2, 1])[0]
-    cited = [citation(rng.choice(docs), rng) for _ in range(n)]
+    cited = [disclosure_regulation_citation(rng) if rng.random() < 0.3 else citation(rng.choice(docs), rng)
+             for _ in range(n)]
     if n <= 1:
         return "".join(cited)
     sep = rng.choice(["；", "", "、"])

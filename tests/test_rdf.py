@@ -165,24 +165,46 @@ def test_an_item_is_described_by_the_contract_terms() -> None:
     assert all(q.graph_name.value == part.graph for q in part.quads)
 
 
+def time_limit_of(part, item_id: str) -> str:
+    item = iri(Iris().item(part.graph, item_id))
+    [limit] = [o for s, p, o in triples(part.quads) if s == item and p == iri(f"{CG}timeLimit")]
+    return limit
+
+
 def test_within_n_working_days_is_an_owl_time_duration() -> None:
     part = catalog_quads(catalog(guide_item()))
-    t = triples(part.quads)
-    item = Iris().item(part.graph, "9cb5bd774292b234")
-    duration = iri(f"{item}#duration")
-    assert (iri(f"{item}#time-limit"), iri(f"{CG}duration"), duration) in t
+    limit = time_limit_of(part, "9cb5bd774292b234")
+    quads = graph_quads([catalog(guide_item())])
+    t = triples(quads)
+    duration = f"{limit[:-1]}#duration>"
+    assert (limit, iri(f"{CG}duration"), duration) in t
     assert (duration, iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), iri(f"{TIME}Duration")) in t
     assert (duration, iri(f"{TIME}numericDuration"), f'"20"^^<{XSD}decimal>') in t
     assert (duration, iri(f"{TIME}unitType"), iri(f"{TIME}unitDay")) in t
     assert (duration, iri(f"{CG}workingDays"), f'"true"^^<{XSD}boolean>') in t
-    assert (iri(f"{item}#time-limit"), iri(f"{CG}timeLimitKind"), iri(f"{CG}time-limit-within-days")) in t
+    assert (limit, iri(f"{CG}timeLimitKind"), iri(f"{CG}time-limit-within-days")) in t
+    assert (limit, iri(f"{CG}text"), '"自该信息形成或者变更之日起20个工作日内"@zh') in t
+    assert {q.graph_name.value for q in quads if q.subject.value.startswith(limit[1:-1])} == {
+        Iris().vocabulary_graph}
 
 
 def test_a_yearly_deadline_is_a_month_and_day() -> None:
     part = catalog_quads(catalog(yearly_report_item()))
-    item = Iris().item(part.graph, "4f0c")
-    assert (iri(f"{item}#time-limit"), iri(f"{CG}deadline"), f'"--01-31"^^<{XSD}gMonthDay>') in triples(part.quads)
-    assert not any(q.subject.value.endswith("#duration") for q in part.quads)
+    limit = time_limit_of(part, "4f0c")
+    quads = graph_quads([catalog(yearly_report_item())])
+    assert (limit, iri(f"{CG}deadline"), f'"--01-31"^^<{XSD}gMonthDay>') in triples(quads)
+    assert not any(q.subject.value.endswith("#duration") for q in quads)
+
+
+def test_items_giving_the_same_time_limit_share_its_node_across_catalogs() -> None:
+    a = catalog_quads(catalog(guide_item(), guide_item(id="other"), yearly_report_item()))
+    b = catalog_quads(catalog(guide_item(), file="b.txt"))
+    assert time_limit_of(a, "9cb5bd774292b234") == time_limit_of(a, "other") == time_limit_of(
+        b, "9cb5bd774292b234")
+    assert time_limit_of(a, "4f0c") != time_limit_of(a, "other")
+    quads = graph_quads([catalog(guide_item(), guide_item(id="other"), yearly_report_item()),
+                         catalog(guide_item(), file="b.txt")])
+    assert len({q.subject.value for q in quads if q.object.value == f"{CG}TimeLimit"}) == 2
 
 
 def test_item_levels_become_a_category_tree_in_the_catalog() -> None:
@@ -196,6 +218,16 @@ def test_item_levels_become_a_category_tree_in_the_catalog() -> None:
     assert (mid, iri("http://www.w3.org/2004/02/skos/core#broader"), top) in t
     assert (top, iri(f"{CG}depth"), f'"1"^^<{XSD}integer>') in t
     assert (node, iri(f"{CG}depth"), f'"3"^^<{XSD}integer>') in t
+    assert (node, iri(f"{CG}topCategory"), top) in t
+
+
+def test_a_top_level_item_falls_under_the_category_of_its_own_name() -> None:
+    part = catalog_quads(catalog(guide_item()))
+    t = triples(part.quads)
+    node = iri(Iris().item(part.graph, "9cb5bd774292b234"))
+    top = iri(Iris().category(part.graph, ["政府信息公开指南"]))
+    assert (node, iri(f"{CG}topCategory"), top) in t
+    assert not any(s == node and p == iri(f"{CG}category") for s, p, _ in t)
 
 
 def test_a_channel_no_vocabulary_lists_becomes_a_concept_of_its_own() -> None:

@@ -60,6 +60,7 @@ class FileResult:
     regulations: list[Regulation] = field(default_factory=list)
     provisions: set[tuple[str, tuple[int | None, ...]]] = field(default_factory=set)
     concepts: set[tuple[str, str]] = field(default_factory=set)
+    time_limits: set[tuple[Any, ...]] = field(default_factory=set)
 
     def report(self) -> dict[str, Any]:
         """The entry of report.json."""
@@ -158,7 +159,7 @@ def _process(display: str, path: Path, iris: Iris) -> FileResult:
         items_jsonl="".join(item_json(item) + "\n" for item in catalog.items).encode("utf-8"),
         nquads=b"".join(lines), turtle=turtle_body(part.quads), catalog=catalog,
         regulations=[r for r in regulations if r is not None], provisions=part.provisions,
-        concepts=part.concepts,
+        concepts=part.concepts, time_limits=part.time_limits,
     )
 
 
@@ -228,6 +229,30 @@ def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
+class _Background:
+    """A function running in a thread; :meth:`result` waits for it and re-raises its error."""
+
+    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
+        import threading
+
+        self._outcome: list[Any] = []
+        self._thread = threading.Thread(target=self._run, args=(function, args), daemon=True)
+        self._thread.start()
+
+    def _run(self, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        try:
+            self._outcome.append((True, function(*args)))
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            self._outcome.append((False, exc))
+
+    def result(self) -> Any:
+        self._thread.join()
+        ok, value = self._outcome[0]
+        if not ok:
+            raise value
+        return value
+
+
 def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
           base: str = DEFAULT_BASE,
           on_result: Callable[[FileResult], None] | None = None) -> BuildSummary:
@@ -262,6 +287,7 @@ def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
     records: list[Regulation] = []
     provisions: set[tuple[str, tuple[int | None, ...]]] = set()
     concepts: set[tuple[str, str]] = set()
+    time_limits: set[tuple[Any, ...]] = set()
     summary = BuildSummary(out_dir, [])
     outputs = {name: _AtomicFile(out_dir / name) for name in ("items.jsonl", "graph.nq", "graph.ttl")}
     try:
@@ -276,6 +302,7 @@ def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
                 records.extend(result.regulations)
                 provisions |= result.provisions
                 concepts |= result.concepts
+                time_limits |= result.time_limits
                 summary.items += result.items
                 summary.triples += result.triples
             if on_result is not None:
@@ -284,7 +311,7 @@ def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
         regulations = {r.id: r for r in merge_regulations(r for r in records
                                                           if r.id in graph.cited)}
         reg_quads, kinds = regulation_quads(regulations, provisions, iris)
-        shared = [reg_quads, vocabulary_quads(concepts | kinds, iris)]
+        shared = [reg_quads, vocabulary_quads(concepts | kinds, iris, time_limits)]
         for quads in shared:
             lines = nquads(quads)
             summary.triples += len(lines)
@@ -297,10 +324,14 @@ def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
             output.discard()
     summary.regulations = len(regulations)
 
-    graph.add_regulations(regulations)
-    _write_atomic(out_dir / "graph.graphml", lambda p: graphs.write_graphml(graph.graph, p))
-    _write_atomic(out_dir / "graph.gexf", lambda p: graphs.write_gexf(graph.graph, p))
-    load_store(out_dir / "graph.nq", out_dir / STORE_DIR)
+    # The store loads in Rust without the GIL: let it run while networkx writes its files.
+    loading = _Background(load_store, out_dir / "graph.nq", out_dir / STORE_DIR)
+    try:
+        graph.add_regulations(regulations)
+        _write_atomic(out_dir / "graph.graphml", lambda p: graphs.write_graphml(graph.graph, p))
+        _write_atomic(out_dir / "graph.gexf", lambda p: graphs.write_gexf(graph.graph, p))
+    finally:
+        loading.result()
     report = json.dumps(summary.results, ensure_ascii=False, indent=2) + "\n"
     _write_atomic(out_dir / "report.json", lambda p: p.write_text(report, encoding="utf-8"))
     return summary

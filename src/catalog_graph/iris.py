@@ -16,12 +16,13 @@ Layout under a base (default :data:`DEFAULT_BASE`)::
 
     catalog/{key}                                  a catalog; key = hash of its source path
     catalog/{key}/item/{item id}                   an item
-    catalog/{key}/item/{item id}#time-limit        … its time limit (#duration, #source, #citation-N)
+    catalog/{key}/item/{item id}#source            … its source row (#citation-N: its citations)
     catalog/{key}/category/{hash of the levels}    an item category (the levels above an item)
     catalog/{key}/source/{hash of path}            a source file
     regulation/{regulation id}                     a regulation (eli:LegalResource)
     regulation/{id}/chp_3/art_20/par_1/item_5      a provision (eli:LegalResourceSubdivision)
     agent/{name}                                   an issuer
+    time-limit/{hash of text and reading}          a time limit (#duration: its OWL-Time duration)
     concept/{scheme}/{label}                       a value no vocabulary lists (a new channel …)
     graph/regulations, graph/vocabulary            the shared named graphs
 """
@@ -100,6 +101,10 @@ class Iris:
     def source_file(self, catalog_iri: str, path: str) -> str:
         """A file a catalog (or one of its rows) was read from."""
         return f"{catalog_iri}/source/{digest(path, 16)}"
+
+    def time_limit(self, key: str) -> str:
+        """A time limit, from what it says (its text and how it was read)."""
+        return f"{self.base}time-limit/{digest(key, 16)}"
 
     def category(self, catalog_iri: str, path: Sequence[str]) -> str:
         """The category named by the first levels of an item path."""

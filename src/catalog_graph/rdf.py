@@ -1,10 +1,11 @@
 """Catalogs and regulations → RDF quads (pyoxigraph terms), and their serializations.
 
 One named graph per catalog (named by the catalog's IRI) holds the catalog, its items, item
-categories, time limits, citations and source rows. Regulations, their provisions and issuers —
+categories, citations and source rows. Regulations, their provisions and issuers —
 shared by every catalog that cites them, one node each — go in ``…/graph/regulations``; the
 concept schemes of ``ontology/vocabularies`` and the concepts minted for values they do not list
-go in ``…/graph/vocabulary``. See ``ontology/catalog-graph.ttl`` for the terms.
+go in ``…/graph/vocabulary``, with the time limits items link to (values shared by all catalogs:
+one node per distinct limit). See ``ontology/catalog-graph.ttl`` for the terms.
 
 The per-catalog part (:func:`catalog_quads`) needs nothing but the catalog, so it can run in a
 worker process; the shared parts (:func:`regulation_quads`, :func:`vocabulary_quads`) are made
@@ -21,7 +22,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .iris import ONTOLOGY, Iris, clean_text
-from .models import Catalog, Citation, DisclosureItem, Provision, Regulation
+from .models import Catalog, Citation, DisclosureItem, Provision, Regulation, TimeLimit
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph as ox
@@ -153,6 +154,7 @@ class CatalogQuads:
     regulations: set[str] = field(default_factory=set)  # ids of the regulations it cites
     provisions: set[tuple[str, tuple[int | None, ...]]] = field(default_factory=set)
     concepts: set[tuple[str, str]] = field(default_factory=set)  # minted (vocabulary, label)
+    time_limits: set[tuple[Any, ...]] = field(default_factory=set)  # time_limit_key() of each
 
 
 def provision_key(provision: Provision) -> tuple[int | None, ...]:
@@ -165,154 +167,162 @@ def provision_from_key(key: tuple[int | None, ...]) -> Provision:
     return Provision(article=article, paragraph=paragraph, item=item, chapter=chapter)
 
 
+def time_limit_key(tl: TimeLimit) -> tuple[Any, ...]:
+    """What makes two time limits the same: the text and how it was read."""
+    return (clean_text(tl.text), tl.kind, tl.days, tl.working_days, tl.deadline)
+
+
+def key_text(key: tuple[Any, ...]) -> str:
+    return "\x1f".join("" if k is None else str(k) for k in key)
+
+
 def catalog_quads(catalog: Catalog, iris: Iris | None = None) -> CatalogQuads:
     """The quads of one catalog's named graph, and what it cites from the shared graphs."""
-    iris = iris or Iris()
-    t = _terms()
-    n, Q = t.n, t.Quad
-    cat_iri = iris.catalog(catalog.file)
-    g = n(cat_iri)
-    cat = n(cat_iri)
-    out = CatalogQuads(cat_iri, [])
-    quads = out.quads
-    vocab = vocabulary()
+    return _CatalogGraph(catalog, iris or Iris()).quads()
 
-    def add(s: Any, p: str, o: Any) -> None:
-        quads.append(Q(s, n(p), o, g))
 
-    files: dict[str, Any] = {}
+class _CatalogGraph:
+    """Writes one catalog's named graph.
 
-    def file_node(path: str) -> Any:
-        node = files.get(path)
+    Nodes shared within the catalog are written once: the source files and the item categories
+    (every level above an item). Time limits are values shared by all catalogs: items link to
+    them here, and :func:`vocabulary_quads` describes them once.
+    """
+
+    def __init__(self, catalog: Catalog, iris: Iris) -> None:
+        self.catalog = catalog
+        self.iris = iris
+        self.t = _terms()
+        self.cat_iri = iris.catalog(catalog.file)
+        self.cat = self.t.n(self.cat_iri)
+        self.out = CatalogQuads(self.cat_iri, [])
+        self.vocab = vocabulary()
+        self.files: dict[str, Any] = {}
+        self.categories: set[tuple[str, ...]] = set()
+
+    def add(self, s: Any, p: str, o: Any) -> None:
+        self.out.quads.append(self.t.Quad(s, self.t.n(p), o, self.cat))
+
+    def quads(self) -> CatalogQuads:
+        t, add, cat, catalog = self.t, self.add, self.cat, self.catalog
+        add(cat, RDF + "type", t.n(f"{CG}Catalog"))
+        add(cat, f"{DCTERMS}title", t.zh(catalog.title))
+        if catalog.body:
+            add(cat, f"{CG}body", t.zh(catalog.body))
+        add(cat, f"{PROV}wasDerivedFrom", self.file_node(catalog.file))
+        for warning in catalog.warnings:
+            add(cat, f"{CG}warning", t.s(warning))
+        for item in catalog.items:
+            self.item(item)
+        for path in sorted(self.categories):
+            node = t.n(self.iris.category(self.cat_iri, path))
+            add(node, RDF + "type", t.n(f"{CG}ItemCategory"))
+            add(node, f"{SKOS}prefLabel", t.zh(path[-1]))
+            add(node, f"{CG}depth", t.Literal(len(path)))
+            add(node, f"{CG}inCatalog", cat)
+            if len(path) > 1:
+                add(node, f"{SKOS}broader", t.n(self.iris.category(self.cat_iri, path[:-1])))
+        return self.out
+
+    def file_node(self, path: str) -> Any:
+        node = self.files.get(path)
         if node is None:
-            node = files[path] = n(iris.source_file(cat_iri, path))
-            add(node, RDF + "type", n(f"{CG}SourceFile"))
-            add(node, f"{CG}filePath", t.s(path))
-            add(node, f"{DCTERMS}format", t.s(catalog.format))
+            t = self.t
+            node = self.files[path] = t.n(self.iris.source_file(self.cat_iri, path))
+            self.add(node, RDF + "type", t.n(f"{CG}SourceFile"))
+            self.add(node, f"{CG}filePath", t.s(path))
+            self.add(node, f"{DCTERMS}format", t.s(self.catalog.format))
         return node
 
-    def concept(name: str, label: str) -> Any:
-        iri = vocab.concept(name, label)
+    def concept(self, name: str, label: str) -> Any:
+        iri = self.vocab.concept(name, label)
         if iri is None:
-            iri = iris.concept(name, clean_text(label))
-            out.concepts.add((name, clean_text(label)))
-        return n(iri)
+            iri = self.iris.concept(name, clean_text(label))
+            self.out.concepts.add((name, clean_text(label)))
+        return self.t.n(iri)
 
-    add(cat, RDF + "type", n(f"{CG}Catalog"))
-    add(cat, f"{DCTERMS}title", t.zh(catalog.title))
-    if catalog.body:
-        add(cat, f"{CG}body", t.zh(catalog.body))
-    add(cat, f"{PROV}wasDerivedFrom", file_node(catalog.file))
-    for warning in catalog.warnings:
-        add(cat, f"{CG}warning", t.s(warning))
+    def category(self, path: tuple[str, ...]) -> Any:
+        for depth in range(1, len(path) + 1):
+            self.categories.add(path[:depth])
+        return self.t.n(self.iris.category(self.cat_iri, path))
 
-    categories: set[tuple[str, ...]] = set()
-    for item in catalog.items:
-        _item_quads(item, cat, cat_iri, iris, t, add, concept, file_node, categories, out)
-    for path in sorted(categories):
-        node = n(iris.category(cat_iri, path))
-        add(node, RDF + "type", n(f"{CG}ItemCategory"))
-        add(node, f"{SKOS}prefLabel", t.zh(path[-1]))
-        add(node, f"{CG}depth", t.Literal(len(path)))
-        add(node, f"{CG}inCatalog", cat)
-        if len(path) > 1:
-            add(node, f"{SKOS}broader", n(iris.category(cat_iri, path[:-1])))
-    return out
+    def time_limit(self, tl: TimeLimit) -> Any:
+        key = time_limit_key(tl)
+        self.out.time_limits.add(key)
+        return self.t.n(self.iris.time_limit(key_text(key)))
 
+    def item(self, item: DisclosureItem) -> None:
+        t, add = self.t, self.add
+        n, zh, s, L = t.n, t.zh, t.s, t.Literal
+        iri = self.iris.item(self.cat_iri, item.id)
+        node = n(iri)
+        add(node, RDF + "type", n(f"{CG}DisclosureItem"))
+        add(node, f"{CG}inCatalog", self.cat)
+        add(node, f"{DCTERMS}identifier", s(item.id))
+        if item.number is not None:
+            add(node, f"{CG}number", s(item.number))
+        if item.path:
+            add(node, f"{SKOS}prefLabel", zh(item.path[-1]))
+            add(node, f"{CG}depth", L(len(item.path)))
+            add(node, f"{CG}topCategory", self.category(tuple(item.path[:1])))
+            if len(item.path) > 1:
+                add(node, f"{CG}category", self.category(tuple(item.path[:-1])))
+        if item.content:
+            add(node, f"{CG}content", zh(item.content))
+        if item.basis:
+            add(node, f"{CG}basisText", zh(item.basis))
+        if item.subject:
+            add(node, f"{CG}subject", zh(item.subject))
+        for name, values, prop in (("channel", item.channels, "channel"),
+                                   ("audience", item.audience, "audience"),
+                                   ("method", item.method, "disclosureMethod")):
+            for value in values:
+                add(node, f"{CG}{prop}", self.concept(name, value))
+        for value in item.level:
+            add(node, f"{CG}level", zh(value))
+        for warning in item.warnings:
+            add(node, f"{CG}warning", s(warning))
 
-def _item_quads(item: DisclosureItem, cat: Any, cat_iri: str, iris: Iris, t: _Terms, add: Any,
-                concept: Any, file_node: Any, categories: set[tuple[str, ...]],
-                out: CatalogQuads) -> None:
-    n, zh, s, L = t.n, t.zh, t.s, t.Literal
-    iri = iris.item(cat_iri, item.id)
-    node = n(iri)
-    add(node, RDF + "type", n(f"{CG}DisclosureItem"))
-    add(node, f"{CG}inCatalog", cat)
-    add(node, f"{DCTERMS}identifier", s(item.id))
-    if item.number is not None:
-        add(node, f"{CG}number", s(item.number))
-    if item.path:
-        add(node, f"{SKOS}prefLabel", zh(item.path[-1]))
-        add(node, f"{CG}depth", L(len(item.path)))
-        if len(item.path) > 1:
-            parent = tuple(item.path[:-1])
-            for depth in range(1, len(parent) + 1):
-                categories.add(parent[:depth])
-            add(node, f"{CG}category", n(iris.category(cat_iri, parent)))
-    if item.content:
-        add(node, f"{CG}content", zh(item.content))
-    if item.basis:
-        add(node, f"{CG}basisText", zh(item.basis))
-    if item.subject:
-        add(node, f"{CG}subject", zh(item.subject))
-    for name, values, prop in (("channel", item.channels, "channel"),
-                               ("audience", item.audience, "audience"),
-                               ("method", item.method, "disclosureMethod")):
-        for value in values:
-            add(node, f"{CG}{prop}", concept(name, value))
-    for value in item.level:
-        add(node, f"{CG}level", zh(value))
-    for warning in item.warnings:
-        add(node, f"{CG}warning", s(warning))
+        source = n(f"{iri}#source")
+        add(node, f"{PROV}wasDerivedFrom", source)
+        add(source, RDF + "type", n(f"{CG}SourceRow"))
+        add(source, f"{DCTERMS}isPartOf", self.file_node(item.source.file))
+        add(source, f"{CG}row", L(item.source.row))
+        if item.source.page is not None:
+            add(source, f"{CG}page", L(item.source.page))
+        if item.time_limit is not None:
+            add(node, f"{CG}timeLimit", self.time_limit(item.time_limit))
+        for index, citation in enumerate(item.citations, 1):
+            self.citation(citation, node, f"{iri}#citation-{index}")
 
-    source = n(f"{iri}#source")
-    add(node, f"{PROV}wasDerivedFrom", source)
-    add(source, RDF + "type", n(f"{CG}SourceRow"))
-    add(source, f"{DCTERMS}isPartOf", file_node(item.source.file))
-    add(source, f"{CG}row", L(item.source.row))
-    if item.source.page is not None:
-        add(source, f"{CG}page", L(item.source.page))
-
-    tl = item.time_limit
-    if tl is not None:
-        limit = n(f"{iri}#time-limit")
-        add(node, f"{CG}timeLimit", limit)
-        add(limit, RDF + "type", n(f"{CG}TimeLimit"))
-        add(limit, f"{CG}text", zh(tl.text))
-        add(limit, f"{CG}timeLimitKind", concept("time-limit-kind", tl.kind))
-        if tl.kind == "within_days" and tl.days is not None:
-            duration = n(f"{iri}#duration")
-            add(limit, f"{CG}duration", duration)
-            add(duration, RDF + "type", n(f"{TIME}Duration"))
-            add(duration, f"{TIME}numericDuration", L(str(int(tl.days)), datatype=t.xsd_decimal))
-            add(duration, f"{TIME}unitType", n(f"{TIME}unitDay"))
-            if tl.working_days is not None:
-                add(duration, f"{CG}workingDays", L(bool(tl.working_days)))
-        if tl.deadline and re.fullmatch(r"\d\d-\d\d", tl.deadline):
-            add(limit, f"{CG}deadline", L(f"--{tl.deadline}", datatype=t.xsd_gmonthday))
-
-    for index, citation in enumerate(item.citations, 1):
-        _citation_quads(citation, node, f"{iri}#citation-{index}", iris, t, add, out)
-
-
-def _citation_quads(citation: Citation, item: Any, iri: str, iris: Iris, t: _Terms, add: Any,
-                    out: CatalogQuads) -> None:
-    n, L = t.n, t.Literal
-    node = n(iri)
-    add(item, f"{CG}citation", node)
-    add(node, RDF + "type", n(f"{CG}Citation"))
-    add(node, f"{CG}text", t.zh(citation.text))
-    add(node, f"{CG}start", L(citation.start))
-    add(node, f"{CG}end", L(citation.end))
-    if citation.title:
-        add(node, f"{CG}citedTitle", t.zh(citation.title))
-    if citation.doc_number:
-        add(node, f"{CG}citedDocNumber", t.s(citation.doc_number))
-    for warning in citation.warnings:
-        add(node, f"{CG}warning", t.s(warning))
-    if citation.regulation is None:
-        return
-    regulation = n(iris.regulation(citation.regulation))
-    out.regulations.add(citation.regulation)
-    add(node, f"{CG}cites", regulation)
-    add(item, f"{CG}legalBasis", regulation)
-    for provision in citation.provisions:
-        p_iri = iris.provision(citation.regulation, provision)
-        if p_iri is None:
-            continue
-        out.provisions.add((citation.regulation, provision_key(provision)))
-        add(node, f"{CG}citesProvision", n(p_iri))
-        add(item, f"{CG}legalProvision", n(p_iri))
+    def citation(self, citation: Citation, item: Any, iri: str) -> None:
+        t, add, out = self.t, self.add, self.out
+        n, L = t.n, t.Literal
+        node = n(iri)
+        add(item, f"{CG}citation", node)
+        add(node, RDF + "type", n(f"{CG}Citation"))
+        add(node, f"{CG}text", t.zh(citation.text))
+        add(node, f"{CG}start", L(citation.start))
+        add(node, f"{CG}end", L(citation.end))
+        if citation.title:
+            add(node, f"{CG}citedTitle", t.zh(citation.title))
+        if citation.doc_number:
+            add(node, f"{CG}citedDocNumber", t.s(citation.doc_number))
+        for warning in citation.warnings:
+            add(node, f"{CG}warning", t.s(warning))
+        if citation.regulation is None:
+            return
+        regulation = n(self.iris.regulation(citation.regulation))
+        out.regulations.add(citation.regulation)
+        add(node, f"{CG}cites", regulation)
+        add(item, f"{CG}legalBasis", regulation)
+        for provision in citation.provisions:
+            p_iri = self.iris.provision(citation.regulation, provision)
+            if p_iri is None:
+                continue
+            out.provisions.add((citation.regulation, provision_key(provision)))
+            add(node, f"{CG}citesProvision", n(p_iri))
+            add(item, f"{CG}legalProvision", n(p_iri))
 
 
 # --------------------------------------------------------------------------- regulations
@@ -432,14 +442,43 @@ def regulation_quads(regulations: Mapping[str, Regulation],
     return quads, minted
 
 
-def vocabulary_quads(minted: Iterable[tuple[str, str]], iris: Iris | None = None) -> list[Any]:
-    """The vocabulary graph: the concept schemes, and a concept for each value they do not list."""
+def vocabulary_quads(minted: Iterable[tuple[str, str]], iris: Iris | None = None,
+                     time_limits: Iterable[tuple[Any, ...]] = ()) -> list[Any]:
+    """The vocabulary graph: the concept schemes, a concept for each value they do not list,
+    and the time limits items link to (one node per distinct limit, with its OWL-Time duration)."""
     iris = iris or Iris()
     t = _terms()
-    n, Q = t.n, t.Quad
+    n, Q, L = t.n, t.Quad, t.Literal
     g = n(iris.vocabulary_graph)
-    quads = [Q(tr.subject, tr.predicate, tr.object, g) for tr in vocabulary().triples]
-    for name, label in sorted(set(minted)):
+    vocab = vocabulary()
+    minted = set(minted)
+    quads = [Q(tr.subject, tr.predicate, tr.object, g) for tr in vocab.triples]
+
+    def add(s: Any, p: str, o: Any) -> None:
+        quads.append(Q(s, n(p), o, g))
+
+    for key in sorted(set(time_limits), key=key_text):
+        text, kind, days, working_days, deadline = key
+        iri = iris.time_limit(key_text(key))
+        node = n(iri)
+        kind_iri = vocab.concept("time-limit-kind", kind)
+        if kind_iri is None:
+            kind_iri = iris.concept("time-limit-kind", clean_text(kind))
+            minted.add(("time-limit-kind", clean_text(kind)))
+        add(node, RDF + "type", n(f"{CG}TimeLimit"))
+        add(node, f"{CG}text", t.zh(text))
+        add(node, f"{CG}timeLimitKind", n(kind_iri))
+        if kind == "within_days" and days is not None:
+            duration = n(f"{iri}#duration")
+            add(node, f"{CG}duration", duration)
+            add(duration, RDF + "type", n(f"{TIME}Duration"))
+            add(duration, f"{TIME}numericDuration", L(str(int(days)), datatype=t.xsd_decimal))
+            add(duration, f"{TIME}unitType", n(f"{TIME}unitDay"))
+            if working_days is not None:
+                add(duration, f"{CG}workingDays", L(bool(working_days)))
+        if deadline and re.fullmatch(r"\d\d-\d\d", deadline):
+            add(node, f"{CG}deadline", L(f"--{deadline}", datatype=t.xsd_gmonthday))
+    for name, label in sorted(minted):
         scheme, cls = SCHEMES[name]
         node = n(iris.concept(name, label))
         quads.append(Q(node, t.type, n(f"{SKOS}Concept"), g))
@@ -464,18 +503,20 @@ def graph_quads(catalogs: Iterable[Catalog], regulations: Iterable[Regulation] =
     cited: set[str] = set()
     provisions: set[tuple[str, tuple[int | None, ...]]] = set()
     minted: set[tuple[str, str]] = set()
+    limits: set[tuple[Any, ...]] = set()
     for catalog in catalogs:
         part = catalog_quads(catalog, iris)
         quads.extend(part.quads)
         cited |= part.regulations
         provisions |= part.provisions
         minted |= part.concepts
+        limits |= part.time_limits
     from .resolve import merge_regulations
 
     merged = {r.id: r for r in merge_regulations(r for r in regulations if r.id in cited)}
     reg_quads, kinds = regulation_quads(merged, provisions, iris)
     quads.extend(reg_quads)
-    quads.extend(vocabulary_quads(minted | kinds, iris))
+    quads.extend(vocabulary_quads(minted | kinds, iris, limits))
     return quads
 
 

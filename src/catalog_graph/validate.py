@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .rdf import CG, PREFIXES
+from .rdf import PREFIXES
 
 SHAPES_FILE = "shapes.ttl"
+SUBJECT_FILLED = "公开主体 is empty"  # how the layout's warnings begin when it filled 公开主体 in
 ONTOLOGY_FILE = "catalog-graph.ttl"
 
 
@@ -179,47 +180,59 @@ def _short(iri: Any) -> str:
 
 # --------------------------------------------------------------------------- data quality
 
+# Each lists (catalog, row, …) rows; written to scan first and look details up last.
+_WHERE = """
+  GRAPH ?g { ?i a cg:DisclosureItem }
+  ?g dcterms:title ?catalog .
+  ?i prov:wasDerivedFrom/cg:row ?row ."""
+
 FINDINGS: list[tuple[str, str, str]] = [
     ("items-without-basis", "items with no legal basis", f"""
-        PREFIX cg: <{CG}>
         SELECT ?catalog ?row ?item ?basis WHERE {{
-          ?i a cg:DisclosureItem ; skos:prefLabel ?item ; cg:inCatalog/dcterms:title ?catalog ;
-             prov:wasDerivedFrom/cg:row ?row .
+          {{ SELECT ?i WHERE {{ {{ ?i a cg:DisclosureItem }} MINUS {{ ?i cg:legalBasis ?r }} }} }}
+          {_WHERE}
+          ?i skos:prefLabel ?item .
           OPTIONAL {{ ?i cg:basisText ?b }}
           BIND(COALESCE(?b, "(公开依据 empty)") AS ?basis)
-          FILTER NOT EXISTS {{ ?i cg:legalBasis ?r }}
-        }} ORDER BY ?catalog ?row"""),
-    ("citation-warnings", "citation warnings", """
-        SELECT ?catalog ?row ?citation ?warning WHERE {
-          ?i cg:citation ?c ; cg:inCatalog/dcterms:title ?catalog ; prov:wasDerivedFrom/cg:row ?row .
-          ?c cg:text ?citation ; cg:warning ?warning .
-        } ORDER BY ?catalog ?row ?citation ?warning"""),
-    ("wrong-doc-numbers", "cited document numbers that differ from the regulation's", """
-        SELECT ?catalog ?row ?cited ?docNumber ?title WHERE {
-          ?c cg:cites ?r ; cg:citedDocNumber ?cited .
-          ?r eli:id_local ?docNumber ; rdfs:label ?title .
-          FILTER(?cited != ?docNumber)
-          ?i cg:citation ?c ; cg:inCatalog/dcterms:title ?catalog ; prov:wasDerivedFrom/cg:row ?row .
-        } ORDER BY ?catalog ?row ?cited"""),
-    ("not-in-force", "cited documents no longer in force", """
-        SELECT ?catalog ?row ?title WHERE {
-          ?r eli:in_force eli:InForce-notInForce ; rdfs:label ?title .
-          ?i cg:legalBasis ?r ; cg:inCatalog/dcterms:title ?catalog ; prov:wasDerivedFrom/cg:row ?row .
-        } ORDER BY ?catalog ?row ?title"""),
-    ("subject-filled-in", "items whose 公开主体 was filled in", """
-        SELECT ?catalog ?row ?item ?subject WHERE {
-          ?i cg:warning ?w ; skos:prefLabel ?item ; cg:inCatalog/dcterms:title ?catalog ;
-             prov:wasDerivedFrom/cg:row ?row .
-          OPTIONAL { ?i cg:subject ?s }
+        }} ORDER BY ?catalog ?row ?item"""),
+    ("citation-warnings", "citation warnings", f"""
+        SELECT ?catalog ?row ?citation ?warning WHERE {{
+          {{ SELECT ?c ?warning WHERE {{ ?c cg:warning ?warning ; a cg:Citation }} }}
+          ?i cg:citation ?c .
+          ?c cg:text ?citation .
+          {_WHERE}
+        }} ORDER BY ?catalog ?row ?citation ?warning"""),
+    ("wrong-doc-numbers", "cited document numbers that differ from the regulation's", f"""
+        SELECT ?catalog ?row ?cited ?docNumber ?title WHERE {{
+          {{ SELECT ?c ?cited ?docNumber ?title WHERE {{
+               ?r eli:id_local ?docNumber ; rdfs:label ?title .
+               ?c cg:cites ?r ; cg:citedDocNumber ?cited .
+               FILTER(?cited != ?docNumber) }} }}
+          ?i cg:citation ?c .
+          {_WHERE}
+        }} ORDER BY ?catalog ?row ?cited"""),
+    ("not-in-force", "cited documents no longer in force", f"""
+        SELECT ?catalog ?row ?title WHERE {{
+          {{ SELECT ?r ?title WHERE {{ ?r eli:in_force eli:InForce-notInForce ; rdfs:label ?title }} }}
+          ?i cg:legalBasis ?r .
+          {_WHERE}
+        }} ORDER BY ?catalog ?row ?title"""),
+    ("subject-filled-in", "items whose 公开主体 was filled in", f"""
+        SELECT ?catalog ?row ?item ?subject WHERE {{
+          {{ SELECT ?i WHERE {{ ?i cg:warning ?w ; a cg:DisclosureItem .
+                               FILTER(STRSTARTS(?w, "{SUBJECT_FILLED}")) }} }}
+          {_WHERE}
+          ?i skos:prefLabel ?item .
+          OPTIONAL {{ ?i cg:subject ?s }}
           BIND(COALESCE(?s, "(none)") AS ?subject)
-          FILTER(STRSTARTS(?w, "公开主体 is empty"))
-        } ORDER BY ?catalog ?row"""),
-    ("item-warnings", "other item warnings", """
-        SELECT ?catalog ?row ?item ?warning WHERE {
-          ?i cg:warning ?warning ; skos:prefLabel ?item ; cg:inCatalog/dcterms:title ?catalog ;
-             prov:wasDerivedFrom/cg:row ?row .
-          FILTER(!STRSTARTS(?warning, "公开主体 is empty"))
-        } ORDER BY ?catalog ?row ?warning"""),
+        }} ORDER BY ?catalog ?row"""),
+    ("item-warnings", "other item warnings", f"""
+        SELECT ?catalog ?row ?item ?warning WHERE {{
+          {{ SELECT ?i ?warning WHERE {{ ?i cg:warning ?warning ; a cg:DisclosureItem .
+                                        FILTER(!STRSTARTS(?warning, "{SUBJECT_FILLED}")) }} }}
+          {_WHERE}
+          ?i skos:prefLabel ?item .
+        }} ORDER BY ?catalog ?row ?warning"""),
 ]
 
 
