@@ -56,7 +56,7 @@ from __future__ import annotations
 
 import re
 import threading
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -188,7 +188,8 @@ def _bare_laws(text: str, titles: list[_TitleSpan]) -> list[_TitleSpan]:
     followed by an article (第…) or by nothing more of the name."""
     found: list[_TitleSpan] = []
     for m in _BARE_LAW.finditer(text):
-        if any(t.start <= m.start() < t.end for t in titles):
+        k = bisect_right(titles, m.start(), key=lambda t: t.start) - 1  # titles do not overlap
+        if k >= 0 and m.start() < titles[k].end:
             continue
         run = m.group(0)
         for k in range(len(run), 8, -1):
