@@ -189,3 +189,29 @@ def test_bad_usage_exits_2_with_one_line(tmp_path: Path, args: list[str], messag
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out" / "items.jsonl").exists()
+
+
+def test_hostile_text_in_a_catalog_survives_every_output(tmp_path: Path) -> None:
+    import rdflib
+
+    hostile = 'a b <>"{}|\\^` 😀 \u2028 ' + "长" * 100_000
+    text = "某县<b>\"{}|\\^`😀</b>局主动公开事项目录\n\n" + HEADER + (
+        f"1\t{hostile}\t\t\t内容 <script>alert(1)</script> \\n 😀\t《中华人民共和国政府信息公开条例》第二十条"
+        f"“{hostile[:50]}”\t实时更新\t县<局>\t■政府网站 ■{hostile[:30]}\t✓\t\t✓\n")
+    (tmp_path / "hostile.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    build([tmp_path / "hostile.txt"], out, workers=1)
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report[0]["status"] == "ok", report
+    [name] = json.loads((out / "items.jsonl").read_text(encoding="utf-8"))["path"]
+    assert name.startswith('a b <>"{}|\\^` 😀') and name.endswith("长" * 100_000)  # as the reader cleans it
+    quads = list(ox.parse(path=str(out / "graph.nq"), format=ox.RdfFormat.N_QUADS))
+    assert any(q.object.value == name for q in quads)  # the item's name, kept whole
+    dataset = rdflib.Dataset()
+    dataset.parse(str(out / "graph.nq"), format="nquads")
+    assert len(list(dataset.quads())) == len(quads)
+    assert len(rdflib.Graph().parse(str(out / "graph.ttl"), format="turtle")) == len(
+        {(q.subject, q.predicate, q.object) for q in quads})
+    graphml = nx.read_graphml(out / "graph.graphml", force_multigraph=True)
+    assert name in {d.get("label") for _, d in graphml.nodes(data=True)}
+    assert name in {d.get("label") for _, d in nx.read_gexf(out / "graph.gexf").nodes(data=True)}

@@ -92,13 +92,20 @@ def test_an_item_citing_a_provision_without_its_regulation_is_a_violation(out: P
 
 def test_an_item_without_its_catalog_or_with_a_bad_span_is_a_violation(out: Path, tmp_path: Path) -> None:
     def edit(lines: list[str]) -> list[str]:
-        kept = [line for line in lines if f"<{CG}inCatalog>" not in line or "/item/9cb5bd774292b234>" not in line]
+        kept = [line for line in lines
+                if not (f"<{CG}inCatalog>" in line and "/item/9cb5bd774292b234>" in line)
+                and not (f"<{CG}category>" in line and line.startswith(f"<{item_2}>"))]
         return [line.replace(f'<{CG}start> "0"', f'<{CG}start> "999"') for line in kept]
 
+    items = [json.loads(line) for line in (out / "items.jsonl").read_text(encoding="utf-8").splitlines()]
+    changzhi = next(i for i in items if i["number"] == "2")  # 政府信息公开制度 › 国家制度
+    item_2 = Iris().item(Iris().catalog(changzhi["source"]["file"]), changzhi["id"])
     report = validate(broken_copy(out, tmp_path, edit))
     messages = {(v.path, v.message) for v in report.violations}
     assert ("cg:inCatalog", "an item belongs to exactly one catalog") in messages
     assert any(path == "cg:start" for path, _ in messages)
+    assert (None, "an item below the top level has a category, and a top-level item has none") in messages
+    assert item_2 in {v.focus for v in report.violations}
 
 
 def test_a_missing_folder_exits_2(tmp_path: Path) -> None:
