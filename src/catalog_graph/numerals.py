@@ -9,6 +9,8 @@ _UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000
 
 CHINESE_NUMERAL_CHARS = "".join(_DIGITS) + "".join(_UNITS)
 
+MAX_LENGTH = 20
+
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
@@ -21,9 +23,11 @@ def parse_int(text: str) -> int | None:
     """An integer written in Arabic, full-width or Chinese numerals; None if it is none of them.
 
     Forms: ``20``, ``２０``, ``二十``, ``十二``, ``七十三``, ``一百零八``, ``二〇一八`` (digit by digit).
+    A numeral longer than :data:`MAX_LENGTH` characters is none: no article, year or serial is
+    written so (and Python refuses to convert more than 4,300 digits).
     """
     s = to_halfwidth_digits(text.strip())
-    if not s:
+    if not s or len(s) > MAX_LENGTH:
         return None
     if s.isascii() and s.isdigit():
         return int(s)
