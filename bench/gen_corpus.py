@@ -5,23 +5,42 @@ authority files in ontology/authority), real item names and contents (the Changz
 catalog in raw/ and items common to county and city catalogs), the time limits and citation forms
 catalogs use (numbered lists, 《》 or none, doc-number bracket variants and stray spaces,
 Chinese numerals, articles and quoted items, short titles, a wrong 国务院令 number), merged cells
-(continuation rows with an empty 序号), and the sample's two-row header. Each catalog is written
-as tab-separated text, like the sample.
+(continuation rows with an empty 序号), and the sample's two-row header.
+
+By default each catalog is written as tab-separated text, like the sample, into OUT_DIR. With
+``--mix`` catalogs come in the formats offices publish, in shares given as weights, laid out
+as a crawl would leave them (OUT_DIR/<city>/<county or 市直>/catalog_NNNNN.ext):
+
+- ``txt``: tab-separated text; ``xlsx``: a workbook with merged cells (openpyxl);
+  ``docx``: a Word table with horizontal and vertical merges (python-docx); ``html``: the table
+  inside a government web page (rowspan/colspan; a fifth in GB18030); ``pdf``: the workbook
+  printed by LibreOffice (slow: keep its share small) — all made with tools/make_fixtures.py;
+- ``--broken F``: a share of the catalogs replaced by the broken files real crawls hold (a
+  truncated workbook, a truncated Word file, a garbled PDF, an empty file, a notice without a
+  table, a legacy .xls, an error page saved as .pdf), each still named like a catalog;
+- and the litter a build must skip: Office lock files (``~$catalog_NNNNN.xlsx``) and
+  ``.DS_Store`` in some folders.
 
     python bench/gen_corpus.py OUT_DIR --catalogs 700 --seed 1
+    python bench/gen_corpus.py OUT_DIR --catalogs 1000 --mix txt=45,xlsx=25,html=19.5,docx=10,pdf=0.5 --broken 0.005
 
-The same arguments give the same files.
+The same arguments give the same files (a catalog's content does not depend on its format).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
+import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_MIX = "txt=45,xlsx=25,html=19.5,docx=10,pdf=0.5"
 
 HEADER = (
     "序号\t公开事项\t\t\t公开内容（要素）\t公开依据\t公开时限\t公开主体\t公开渠道和载体\t公开对象\t\t公开方式\n"
@@ -220,14 +239,26 @@ def basis(docs: list[Document], rng: random.Random) -> str:
     return sep.join(f"{k}.{c}" for k, c in enumerate(cited, 1))
 
 
-def catalog_text(index: int, docs: list[Document], rng: random.Random) -> str:
+@dataclass
+class GeneratedCatalog:
+    """One generated catalog: where it is from, its title, its data rows (cells)."""
+
+    city: str
+    county: str
+    title: str
+    rows: list[list[str]]
+
+
+def catalog_table(index: int, docs: list[Document], rng: random.Random) -> GeneratedCatalog:
+    """A catalog's title and rows, drawn from ``rng``."""
     city = rng.choice(sorted(COUNTIES))
-    place = city + (rng.choice(COUNTIES[city]) if rng.random() < 0.6 else "")
+    county = rng.choice(COUNTIES[city]) if rng.random() < 0.6 else ""
+    place = city + county
     department = rng.choice(DEPARTMENTS)
     body = place + department
     title = rng.choice(TITLE_FORMS).format(body=body)
     short = ("县" if place.endswith("县") else "区" if place.endswith("区") else "市") + department
-    rows: list[str] = []
+    rows: list[list[str]] = []
     number = 0
     target = rng.randint(18, 45)
     while len(rows) < target:
@@ -247,8 +278,162 @@ def catalog_text(index: int, docs: list[Document], rng: random.Random) -> str:
                 cells = [str(number), a, b, c, content, cell_basis, limit, subject, channels, *marks]
             else:  # a continuation row: merged cells left empty
                 cells = ["", "", "" if rng.random() < 0.8 else b, c, content, "", "", "", "", "", "", ""]
-            rows.append("\t".join(cells))
-    return f"\n\n{title}\n\n" + HEADER + "\n".join(rows)
+            rows.append(cells)
+    return GeneratedCatalog(city, county, title, rows)
+
+
+def catalog_text(index: int, docs: list[Document], rng: random.Random) -> str:
+    """A catalog as tab-separated text, like the sample."""
+    table = catalog_table(index, docs, rng)
+    return f"\n\n{table.title}\n\n" + HEADER + "\n".join("\t".join(r) for r in table.rows)
+
+
+# --------------------------------------------------------------------------- other formats
+
+WIDTHS = [5, 12, 12, 14, 30, 36, 13, 8, 12, 5, 5, 5]
+CENTERED = {0, 7, 9, 10, 11}
+BROKEN_KINDS = ("truncated.xlsx", "truncated.docx", "garbled.pdf", "empty.txt", "notice.txt",
+                "legacy.xls", "errorpage.pdf")
+
+
+def _fixtures():
+    """tools/make_fixtures.py, whose writers make the office formats."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import make_fixtures
+
+    return make_fixtures
+
+
+def _spec(table: GeneratedCatalog):
+    mf = _fixtures()
+    header = [row.split("\t") for row in HEADER.rstrip("\n").split("\n")]
+    return mf.Spec(name="catalog", title=table.title, header=header, rows=table.rows,
+                   widths=WIDTHS, centered=CENTERED)
+
+
+def parse_mix(text: str) -> list[tuple[str, float]]:
+    """``txt=45,xlsx=25`` → [("txt", 45.0), ("xlsx", 25.0)]."""
+    mix = []
+    for part in text.split(","):
+        name, _, weight = part.partition("=")
+        if name.strip() not in ("txt", "xlsx", "docx", "html", "pdf"):
+            raise SystemExit(f"gen_corpus: unknown format {name!r} in --mix")
+        mix.append((name.strip(), float(weight or 1)))
+    return mix
+
+
+def plan(index: int, seed: int, mix: list[tuple[str, float]], broken: float) -> tuple[str, str | None]:
+    """(format, broken kind or None) of catalog ``index``: drawn apart from its content."""
+    rng = random.Random(f"{seed}-{index}-format")
+    fmt = rng.choices([m for m, _ in mix], weights=[w for _, w in mix])[0]
+    kind = rng.choice(BROKEN_KINDS) if rng.random() < broken else None
+    return fmt, kind
+
+
+def folder_of(out: Path, table: GeneratedCatalog) -> Path:
+    return out / table.city / (table.county or "市直")
+
+
+def write_broken(kind: str, table: GeneratedCatalog, folder: Path, index: int) -> Path:
+    """A broken file named like a catalog (see BROKEN_KINDS)."""
+    mf = _fixtures()
+    name, ext = kind.split(".")
+    path = folder / f"catalog_{index:05d}.{ext}"
+    if name == "truncated":
+        full = folder / f".whole_{index:05d}.{ext}"
+        (mf.write_xlsx if ext == "xlsx" else mf.write_docx)(_spec(table), full)
+        data = full.read_bytes()
+        full.unlink()
+        path.write_bytes(data[: int(len(data) * 0.6)])
+    elif name == "garbled":
+        path.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 8 + b"\n%%EOF\n")
+    elif name == "empty":
+        path.write_bytes(b"")
+    elif name == "notice":
+        path.write_text(f"{table.title}\n\n现将本单位主动公开事项目录公布如下，目录表格另行印发。\n"
+                        "联系电话：0355-1234567\n", encoding="utf-8")
+    elif name == "legacy":  # an Excel 97-2003 workbook's compound-file header
+        path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    else:  # a crawler saved the server's error page under the catalog's name
+        path.write_bytes("<html><head><title>404</title></head><body><h1>404 页面不存在</h1>"
+                         "</body></html>\n".encode())
+    return path
+
+
+def write_catalog(index: int, seed: int, docs: list[Document], out: Path,
+                  mix: list[tuple[str, float]] | None, broken: float) -> tuple[str, Path]:
+    """Write catalog ``index``; returns its format (or ``broken:KIND``) and path.
+
+    PDFs are written as .xlsx first, for :func:`print_pdfs` to print in one LibreOffice run.
+    """
+    rng = random.Random(f"{seed}-{index}")
+    if mix is None:
+        path = out / f"catalog_{index:05d}.txt"
+        path.write_text(catalog_text(index, docs, rng), encoding="utf-8")
+        return "txt", path
+    table = catalog_table(index, docs, rng)
+    fmt, kind = plan(index, seed, mix, broken)
+    folder = folder_of(out, table)
+    folder.mkdir(parents=True, exist_ok=True)
+    if kind is not None:
+        return f"broken:{kind}", write_broken(kind, table, folder, index)
+    mf = _fixtures()
+    path = folder / f"catalog_{index:05d}.{fmt}"
+    if fmt == "txt":
+        path.write_text(f"\n\n{table.title}\n\n" + HEADER
+                        + "\n".join("\t".join(r) for r in table.rows), encoding="utf-8")
+    elif fmt == "xlsx":
+        mf.write_xlsx(_spec(table), path)
+    elif fmt == "docx":
+        mf.write_docx(_spec(table), path)
+    elif fmt == "html":
+        encoding = "gb18030" if random.Random(f"{seed}-{index}-html").random() < 0.2 else "utf-8"
+        mf.write_html(_spec(table), path, encoding=encoding)
+    else:
+        path = folder / f".topdf_{index:05d}.xlsx"
+        mf.write_xlsx(_spec(table), path)
+    if index % 50 == 7:  # litter a build must skip
+        (folder / f"~$catalog_{index:05d}.xlsx").write_bytes(b"\x0cuser" + bytes(150))
+        (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1" + bytes(64))
+    return fmt, path
+
+
+def print_pdfs(sources: list[Path]) -> None:
+    """Print workbooks to PDF with LibreOffice (one run for all), fixing the PDFs' dates and
+    ids so that the same arguments give the same bytes; each ``.topdf_N.xlsx`` becomes
+    ``catalog_N.pdf`` beside it."""
+    if not sources:
+        return
+    mf = _fixtures()
+    with tempfile.TemporaryDirectory() as tmp:
+        profile, outdir = Path(tmp) / "profile", Path(tmp) / "out"
+        for start in range(0, len(sources), 200):
+            batch = sources[start:start + 200]
+            subprocess.run([mf.soffice(), f"-env:UserInstallation=file://{profile}", "--headless",
+                            "--norestore", "--convert-to", "pdf", "--outdir", str(outdir),
+                            *map(str, batch)], check=True, capture_output=True, timeout=3600)
+            for source in batch:
+                made = outdir / (source.stem + ".pdf")
+                data = mf._fixed_pdf_stamps(made.read_bytes(), source.read_bytes())
+                target = source.with_name(source.stem.replace(".topdf_", "catalog_") + ".pdf")
+                target.write_bytes(data)
+                made.unlink()
+                source.unlink()
+
+
+def _write_one(args: tuple[int, int, Path, list[tuple[str, float]] | None, float]) -> tuple[str, str]:
+    index, seed, out, mix, broken = args
+    fmt, path = write_catalog(index, seed, _documents(), out, mix, broken)
+    return fmt, str(path)
+
+
+_DOCS: list[Document] = []
+
+
+def _documents() -> list[Document]:
+    if not _DOCS:
+        _DOCS.extend(load_documents())
+    return _DOCS
 
 
 def main() -> None:
@@ -256,14 +441,30 @@ def main() -> None:
     parser.add_argument("out", type=Path, help="folder to write catalogs in")
     parser.add_argument("--catalogs", type=int, default=700, help="how many catalogs (default 700)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--mix", nargs="?", const=DEFAULT_MIX, default=None,
+                        help=f"formats and their weights (bare --mix: {DEFAULT_MIX}); "
+                             "default: text only, in OUT_DIR itself")
+    parser.add_argument("--broken", type=float, default=0.0,
+                        help="share of catalogs replaced by broken files (with --mix)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="processes writing files (default: the cores)")
     args = parser.parse_args()
-    docs = load_documents()
+    mix = parse_mix(args.mix) if args.mix else None
     args.out.mkdir(parents=True, exist_ok=True)
-    for index in range(args.catalogs):
-        rng = random.Random(f"{args.seed}-{index}")
-        path = args.out / f"catalog_{index:05d}.txt"
-        path.write_text(catalog_text(index, docs, rng), encoding="utf-8")
-    print(f"wrote {args.catalogs} catalogs to {args.out}")
+    tasks = [(index, args.seed, args.out, mix, args.broken) for index in range(args.catalogs)]
+    if args.jobs > 1 and mix is not None:
+        from multiprocessing import Pool
+
+        with Pool(args.jobs) as pool:
+            written = pool.map(_write_one, tasks, chunksize=16)
+    else:
+        written = [_write_one(task) for task in tasks]
+    print_pdfs([Path(p) for fmt, p in written if fmt == "pdf"])
+    counts: dict[str, int] = {}
+    for fmt, _ in written:
+        counts[fmt] = counts.get(fmt, 0) + 1
+    shown = ", ".join(f"{n} {fmt}" for fmt, n in sorted(counts.items()))
+    print(f"wrote {args.catalogs} catalogs to {args.out} ({shown})")
 
 
 if __name__ == "__main__":
