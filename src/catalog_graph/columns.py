@@ -52,15 +52,25 @@ MARKS = frozenset("✓√●■✔☑★▲◆♦●✅*")
 MARK_WORDS = frozenset({"是", "Y", "y", "yes", "Yes", "有", "○", "〇"})
 UNMARKED = frozenset({"", "□", "×", "✗", "否", "N", "n", "无", "-", "—", "/"})
 
-_PARENS = re.compile(r"[（(][^）)]*[）)]$")
 _SPACE = re.compile(r"\s+")
 
 
 def normalize_header(text: str) -> str:
     """A header text with white space and a trailing （…） gloss removed: 公开内容（要素） → 公开内容."""
     text = _SPACE.sub("", text)
-    stripped = _PARENS.sub("", text)
-    return stripped or text
+    return _without_gloss(text) or text
+
+
+def _without_gloss(text: str) -> str:
+    """``text`` without the （…） that ends it: from the first opening bracket after the last
+    closing one before the end (what ``[（(][^）)]*[）)]$`` removes, found without the regex's
+    backtracking, which cost the square of a long cell's length)."""
+    if not text or text[-1] not in "）)":
+        return text
+    body = text[:-1]
+    after = max(body.rfind("）"), body.rfind(")")) + 1
+    opens = [i for i in (body.find("（", after), body.find("(", after)) if i >= 0]
+    return text[:min(opens)] if opens else text
 
 
 def header_field(text: str) -> str | None:
