@@ -164,7 +164,12 @@ def _process(display: str, path: Path, iris: Iris) -> FileResult:
 
 
 def run_files(tasks: Sequence[tuple[str, str, str]], workers: int) -> Iterator[FileResult]:
-    """Results in task order: in this process when ``workers`` is 1, else in worker processes."""
+    """Results in task order: in this process when ``workers`` is 1, else in worker processes.
+
+    Workers are spawned (not forked: the parent may hold threads), so a script calling
+    :func:`build` with several workers must guard its entry point with
+    ``if __name__ == "__main__":`` as multiprocessing requires.
+    """
     if workers <= 1 or len(tasks) <= 1:
         yield from map(process_file, tasks)
         return

@@ -253,18 +253,21 @@ def query(args: tuple[str, ...], query_file: Path | None, example: str | None,
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on data-quality findings too.")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(min=0),
               help="Rows shown per finding (text format).")
-def validate(directory: Path, fmt: str, strict: bool, limit: int) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes checking graphs (default: the number of cores).")
+def validate(directory: Path, fmt: str, strict: bool, limit: int, workers: int | None) -> None:
     """SHACL conformance and data-quality findings of the graph built in DIR (default out/).
 
     Exit 1 when the graph does not conform to ontology/shapes.ttl (or, with --strict, when
     there is any finding).
     """
     import json
+    import os
 
     from .validate import render
     from .validate import validate as run_validate
 
-    report = run_validate(directory)
+    report = run_validate(directory, workers=workers or os.cpu_count() or 1)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

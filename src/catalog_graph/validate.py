@@ -13,7 +13,7 @@ SHACL violations fail the check (exit 1); findings are reported, and fail it onl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,25 +80,24 @@ class Report:
 SHARED_GRAPHS = ("/graph/regulations", "/graph/vocabulary")
 
 
-def _graph_parts(store: Any) -> Iterator[tuple[str, list[Any]]]:
-    """(graph name, triples) to check one at a time: each catalog's graph with the shared nodes
-    it reaches, then the vocabulary graph."""
+def graphs_to_check(store: Any) -> list[str]:
+    """The graphs SHACL checks one at a time: every catalog's, then the vocabulary graph."""
+    names = sorted(g.value for g in store.named_graphs())
+    return ([n for n in names if not n.endswith(SHARED_GRAPHS)]
+            + [n for n in names if n.endswith("/graph/vocabulary")])
+
+
+def _graph_triples(store: Any, name: str) -> list[Any]:
+    """A catalog's triples with the shared nodes they reach; the vocabulary graph as it is."""
     import pyoxigraph as ox
 
-    graphs = sorted(store.named_graphs(), key=lambda g: g.value)
-    shared = [g for g in graphs if g.value.endswith(SHARED_GRAPHS)]
-
-    def triples_of(graph: Any) -> list[Any]:
-        return [ox.Triple(q.subject, q.predicate, q.object)
-                for q in store.quads_for_pattern(None, None, None, graph)]
-
-    for graph in graphs:
-        if graph not in shared:
-            triples = triples_of(graph)
-            yield graph.value, triples + _reached(store, triples, shared)
-    for graph in shared:
-        if graph.value.endswith("/graph/vocabulary"):
-            yield graph.value, triples_of(graph)
+    graph = ox.NamedNode(name)
+    triples = [ox.Triple(q.subject, q.predicate, q.object)
+               for q in store.quads_for_pattern(None, None, None, graph)]
+    if name.endswith(SHARED_GRAPHS):
+        return triples
+    shared = [g for g in store.named_graphs() if g.value.endswith(SHARED_GRAPHS)]
+    return triples + _reached(store, triples, shared)
 
 
 def _reached(store: Any, triples: list[Any], shared: list[Any]) -> list[Any]:
@@ -131,21 +130,51 @@ def _to_rdflib(triples: Iterable[Any]) -> Any:
     return graph
 
 
-def shacl(store: Any, ontology_dir: Path | None = None) -> Report:
-    """Validate every graph of a store against the shapes."""
-    import pyshacl
-    import rdflib
+def shacl(directory: Path, workers: int = 1, ontology_dir: Path | None = None) -> Report:
+    """Validate every graph of a built folder against the shapes, in ``workers`` processes."""
+    from .store import open_store
 
+    names = graphs_to_check(open_store(directory))
     if ontology_dir is None:
         from .paths import ontology_dir as default_dir
 
         ontology_dir = default_dir()
-    shapes = rdflib.Graph().parse(str(ontology_dir / SHAPES_FILE), format="turtle")
-    ontology = rdflib.Graph().parse(str(ontology_dir / ONTOLOGY_FILE), format="turtle")
+    report = Report()
+    chunks = [(str(directory), names[k::workers * 4], str(ontology_dir))
+              for k in range(workers * 4)] if workers > 1 else [(str(directory), names, str(ontology_dir))]
+    chunks = [c for c in chunks if c[1]]
+    if workers > 1 and len(chunks) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=context) as pool:
+            parts = list(pool.map(shacl_graphs, chunks))
+    else:
+        parts = [shacl_graphs(chunk) for chunk in chunks]
+    for part in parts:
+        report.graphs += part.graphs
+        report.triples += part.triples
+        report.violations.extend(part.violations)
+    report.violations.sort(key=lambda v: (v.graph, v.focus, v.path or "", v.message, v.value or ""))
+    return report
+
+
+def shacl_graphs(task: tuple[str, list[str], str]) -> Report:
+    """Validate some graphs of a built folder: ``(folder, graph names, ontology folder)``."""
+    import pyshacl
+    import rdflib
+
+    from .store import open_store
+
+    directory, names, ontology_dir = task
+    store = open_store(Path(directory))
+    shapes = rdflib.Graph().parse(str(Path(ontology_dir) / SHAPES_FILE), format="turtle")
+    ontology = rdflib.Graph().parse(str(Path(ontology_dir) / ONTOLOGY_FILE), format="turtle")
     report = Report()
     SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    for name, triples in _graph_parts(store):
-        data = _to_rdflib(triples)
+    for name in names:
+        data = _to_rdflib(_graph_triples(store, name))
         report.graphs += 1
         report.triples += len(data)
         conforms, results, _ = pyshacl.validate(
@@ -154,7 +183,7 @@ def shacl(store: Any, ontology_dir: Path | None = None) -> Report:
         )
         if conforms:
             continue
-        for result in sorted(results.subjects(rdflib.RDF.type, SH.ValidationResult), key=str):
+        for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
             path = results.value(result, SH.resultPath)
             value = results.value(result, SH.value)
             severity = results.value(result, SH.resultSeverity)
@@ -166,7 +195,6 @@ def shacl(store: Any, ontology_dir: Path | None = None) -> Report:
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
                 value=str(value) if value is not None else None,
             ))
-    report.violations.sort(key=lambda v: (v.graph, v.focus, v.path or "", v.message))
     return report
 
 
@@ -250,12 +278,12 @@ def data_quality(store: Any) -> list[Finding]:
     return findings
 
 
-def validate(directory: Path, shacl_check: bool = True) -> Report:
+def validate(directory: Path, shacl_check: bool = True, workers: int = 1) -> Report:
     """SHACL conformance and data-quality findings of a built folder."""
     from .store import open_store
 
     store = open_store(directory)
-    report = shacl(store) if shacl_check else Report()
+    report = shacl(directory, workers) if shacl_check else Report()
     report.findings = data_quality(store)
     return report
 
