@@ -9,6 +9,7 @@ read-only. SPARQL sees the union of all named graphs as its default graph, so qu
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,4 +70,68 @@ def run_query(store: ox.Store, sparql: str) -> Any:
 
     Returns pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples; SyntaxError for bad SPARQL.
     """
+    check_query(sparql)
     return store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+
+
+MAX_NESTING = 200  # brackets a query may nest; people and tools nest a dozen
+_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+
+
+def check_query(sparql: str) -> None:
+    """SyntaxError when a query nests ( { [ more than :data:`MAX_NESTING` deep (in strings,
+    IRIs and comments they do not count). pyoxigraph's parser recurses on nesting: 3,000 braces
+    (6 KB of query) overflow its stack and kill the process instead of raising."""
+    n = len(sparql)
+    depth = 0
+    i = 0
+    while i < n:
+        ch = sparql[i]
+        if ch == "#":
+            end = sparql.find("\n", i)
+            i = n if end < 0 else end + 1
+            continue
+        if ch in "\"'":
+            long = sparql.startswith(ch * 3, i)
+            quote = ch * 3 if long else ch
+            end = _string_end(sparql, i + len(quote), quote, long)
+            if end is None:
+                if long:
+                    return  # the rest is inside an unterminated string: the parser says so
+                i += 1
+                continue
+            i = end
+            continue
+        if ch == "<":
+            iri = _IRI.match(sparql, i)
+            if iri is not None:
+                i = iri.end()
+                continue
+        if ch in "({[":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise SyntaxError(f"the query nests brackets more than {MAX_NESTING} deep "
+                                  f"(at character {i})")
+        elif ch in ")}]":
+            depth = max(0, depth - 1)
+        i += 1
+
+
+def _string_end(text: str, start: int, quote: str, long: bool) -> int | None:
+    """Where a string literal opened before ``start`` ends (after its closing quote); None when
+    it does not (a short string must close on its line)."""
+    j = start
+    while True:
+        k = text.find(quote, j)
+        if k < 0:
+            return None
+        if not long:
+            newline = text.find("\n", j, k)
+            if newline >= 0:
+                return None
+        slashes = k
+        while slashes > j and text[slashes - 1] == "\\":
+            slashes -= 1
+        if (k - slashes) % 2 == 0:
+            return k + len(quote)
+        j = k + 1
