@@ -144,9 +144,7 @@ class Resolver:
                 self._attach(c, rid, entry, number)
             else:
                 self._attach_new(c, by_key)
-        for k, c in enumerate(citations):
-            if c.title and c.title in short_titles():
-                self._resolve_short(c, citations[:k])
+        self._resolve_shorts(citations)
 
     def regulations(self) -> list[Regulation]:
         """The regulations cited so far, sorted by id."""
@@ -260,19 +258,44 @@ class Resolver:
         self._attach(c, rid, None, None)
         by_key.setdefault(title_key(c.title), (rid, None, None))
 
-    def _resolve_short(self, c: Citation, before: list[Citation]) -> None:
-        kind = _short_kind(c.title or "")
-        for earlier in reversed(before):
-            if earlier.regulation is None or earlier.title in short_titles():
-                continue
-            if earlier.doc_type == c.doc_type or title_key(earlier.title or "").endswith(kind):
-                c.regulation = earlier.regulation
-                self._seen[earlier.regulation].observations.add((c.title, tuple(c.issuer),
-                                                                 c.doc_type))
-                if not c.issuer:
-                    c.issuer = list(earlier.issuer)
-                return
-        c.warnings.append(f"《{c.title}》 refers to no document named earlier in the text")
+    def _resolve_shorts(self, citations: list[Citation]) -> None:
+        """Resolve each short title (《条例》) to the latest citation before it, resolved and
+        not itself short, of its kind (same doc_type, or a title ending in the kind).
+
+        One pass, remembering the latest such citation per doc_type and per kind (looking back
+        from every short title cost the square of their number in a long text)."""
+        shorts = short_titles()
+        kinds = {_short_kind(c.title) for c in citations if c.title and c.title in shorts}
+        if not kinds:
+            return
+        by_type: dict[str | None, Citation] = {}
+        by_kind: dict[str, tuple[int, Citation]] = {}
+        typed: dict[str | None, int] = {}
+        for k, c in enumerate(citations):
+            if c.title and c.title in shorts:
+                kind = _short_kind(c.title)
+                found = [(typed[c.doc_type], by_type[c.doc_type])] if c.doc_type in typed else []
+                if kind in by_kind:
+                    found.append(by_kind[kind])
+                if found:
+                    self._take_earlier(c, max(found, key=lambda f: f[0])[1])
+                else:
+                    c.warnings.append(f"《{c.title}》 refers to no document named earlier in "
+                                      "the text")
+            elif c.regulation is not None:
+                by_type[c.doc_type] = c
+                typed[c.doc_type] = k
+                key = title_key(c.title or "")
+                for kind in kinds:
+                    if key.endswith(kind):
+                        by_kind[kind] = (k, c)
+
+    def _take_earlier(self, c: Citation, earlier: Citation) -> None:
+        assert earlier.regulation is not None
+        c.regulation = earlier.regulation
+        self._seen[earlier.regulation].observations.add((c.title, tuple(c.issuer), c.doc_type))
+        if not c.issuer:
+            c.issuer = list(earlier.issuer)
 
 
 def merge_regulations(*groups: Iterable[Regulation]) -> list[Regulation]:
