@@ -47,6 +47,7 @@ MAX_SEGMENTS = 3 * MAX_DRAWINGS
 MAX_CHARS = 100_000
 MAX_CONTENT = 32 * 1024 * 1024
 MAX_OPERANDS = 64  # operands kept waiting for an operator; no operator takes more than 6
+MAX_CROSSINGS = 1_000_000  # horizontal × vertical rulings searched for a table (a catalog: ~2,000)
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 COL_TOLERANCE = 4.0  # points two pages' column borders may differ by
 EDGE_TOLERANCE = 2.0  # points a ruling may miss a grid line by
@@ -135,7 +136,12 @@ def read(path: Path, display: str) -> RawTable:
                                 "look for a table among")
                 found, outside = [], chars
             else:
-                found, outside = _tables_on_page(page, chars)
+                try:
+                    found, outside = _tables_on_page(page, chars)
+                except _PageTooBusy as exc:
+                    warnings.append(f"page {number} skipped: {exc}, too many to look for a "
+                                    "table among")
+                    found, outside = [], chars
             page.close()  # the page's layout is no longer needed: keep memory flat
             if chars:
                 text_pages += 1
@@ -460,10 +466,11 @@ def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[di
 
 
 def _tables_on_page(page, chars: list[dict[str, Any]]) -> tuple[list[PTable], list[dict[str, Any]]]:
-    """The page's ruled tables with their cells' text, and the characters outside them."""
-    from pdfplumber.table import TableFinder, TableSettings
+    """The page's ruled tables with their cells' text, and the characters outside them
+    (``_PageTooBusy`` when its rulings are too many to cross)."""
+    from pdfplumber.table import TableSettings
 
-    finder = TableFinder(page, TableSettings.resolve(TABLE_SETTINGS))
+    finder = _finder_class()(page, TableSettings.resolve(TABLE_SETTINGS))
     found = [t for t in finder.tables if t.cells]
     if not found:
         return [], chars
@@ -499,6 +506,30 @@ def _tables_on_page(page, chars: list[dict[str, Any]]) -> tuple[list[PTable], li
         if len(table.xs) >= 3:  # two columns at least
             tables.append(table)
     return tables, outside
+
+
+_FINDER: list[type] = []
+
+
+def _finder_class() -> type:
+    """pdfplumber's TableFinder, refusing a page whose merged rulings would take too long to
+    cross: it tests every horizontal against every vertical one, so 19,000 rectangles with
+    coordinates gone wild (a damaged file) kept it busy for hours."""
+    if _FINDER:
+        return _FINDER[0]
+    from pdfplumber.table import TableFinder
+
+    class BoundedFinder(TableFinder):
+        def get_edges(self):
+            edges = super().get_edges()
+            horizontal = sum(1 for e in edges if e["orientation"] == "h")
+            if horizontal * (len(edges) - horizontal) > MAX_CROSSINGS:
+                raise _PageTooBusy(f"{horizontal} horizontal and {len(edges) - horizontal} "
+                                   "vertical rulings")
+            return edges
+
+    _FINDER.append(BoundedFinder)
+    return BoundedFinder
 
 
 def _cluster(values: list[float], tolerance: float = 1.0) -> list[float]:
