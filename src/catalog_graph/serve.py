@@ -592,6 +592,9 @@ class Handler(BaseHTTPRequestHandler):
     server: CatalogServer
     server_version = "catalog-graph"
     timeout = 60  # seconds a client may take to send its request
+    # A request line that is not HTTP gets an HTTP/1.0 error with its status line, not the
+    # bare HTML body http.server sends by its HTTP/0.9 default.
+    default_request_version = "HTTP/1.0"
 
     # ---- plumbing
 
@@ -762,6 +765,9 @@ class CatalogServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    # Connections waiting to be accepted: socketserver's default of 5 made 50 clients connecting
+    # at once get connections reset (bench/load_serve.py).
+    request_queue_size = 128
 
     def __init__(self, directory: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
                  limits: Limits = Limits(), workers: int | None = None, quiet: bool = False) -> None:
