@@ -526,7 +526,7 @@ def layout_item(layout: _Layout, values: dict[int, str], path: list[str], group:
     channels = layout.first_of[C.CHANNELS]
     source = Source(layout.table.file, page, row_number)
     key = "\x1f".join([layout.title, str(row_number), group or "", "\x1e".join(path)])
-    item_id = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+    item_id = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return DisclosureItem(
         catalog=layout.title, id=item_id, number=group, path=path, content=content, basis=basis,
         time_limit=parse_time_limit(text_of(C.TIME)), subject=subject,
