@@ -8,6 +8,7 @@ reads it from there.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 
@@ -39,3 +40,27 @@ def cache_dir() -> Path | None:
         if os.access(path, os.W_OK):
             return path
     return None
+
+
+def display_name(path: Path | str) -> str:
+    """A path as text that can be written anywhere (JSON, UTF-8 files, a terminal).
+
+    A file name that is not UTF-8 (a zip made on a Chinese Windows holds GBK names) reaches
+    Python with its bytes escaped as lone surrogates, which no UTF-8 output can hold; it is
+    read as GB18030 when it is that, else its bad bytes become U+FFFD."""
+    text = path.as_posix() if isinstance(path, Path) else str(path)
+    if not _SURROGATE.search(text):
+        return text
+    try:
+        raw = os.fsencode(text)
+    except UnicodeEncodeError:  # surrogates that are no escaped bytes
+        return _SURROGATE.sub("\ufffd", text)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")

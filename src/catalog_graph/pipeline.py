@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from .layout import build_catalog
 from .models import Catalog
+from .paths import display_name
 from .readers import read_table
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ def parse_file(path: Path, resolver: Resolver | None = None, display: str | None
     (default: the path as given).
     """
     path = Path(path)
-    table, fmt = read_table(path, display if display is not None else path.as_posix())
+    table, fmt = read_table(path, display_name(display if display is not None else path))
     catalog = build_catalog(table, fmt)
     if citations:
         attach_citations(catalog, resolver)
