@@ -38,7 +38,7 @@ def render_items(items: Iterable[DisclosureItem], fmt: str) -> str:
         writer.writerow(CSV_COLUMNS)
         for i in items:
             tl = i.time_limit
-            writer.writerow([
+            writer.writerow([_inert(v) for v in [
                 i.catalog, i.id, i.number or "", " > ".join(i.path), i.content or "", i.basis or "",
                 tl.text if tl else "", tl.kind if tl else "", "" if not tl or tl.days is None else tl.days,
                 "" if not tl or tl.working_days is None else str(tl.working_days).lower(),
@@ -47,9 +47,27 @@ def render_items(items: Iterable[DisclosureItem], fmt: str) -> str:
                 "" if i.source.page is None else i.source.page, i.source.row,
                 "；".join(c.text for c in i.citations),
                 "；".join(c.regulation or "" for c in i.citations), "；".join(i.warnings),
-            ])
+            ]])
         return buf.getvalue()
     raise ValueError(f"unknown format {fmt!r}")
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: object) -> object:
+    """A CSV field Excel will not run, and that stays one field: text starting like a formula
+    (``=HYPERLINK(…)``, ``+cmd|…``, ``@SUM(…)``) gets a leading apostrophe, which Excel shows as
+    nothing (a catalog is text from a web site; its cells must not become code in the reader's
+    spreadsheet); a carriage return is a line break, as the readers make it, since the writer
+    would leave a field holding a bare CR unquoted and split the row."""
+    if not isinstance(value, str):
+        return value
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if len(value) > 1 and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
