@@ -219,3 +219,14 @@ def test_parse_errors_name_a_hostile_file_on_one_line(tmp_path, name) -> None:
     lines = run.stderr.splitlines()
     assert len(lines) == 1 and lines[0].endswith("is empty")
     assert "\x1b" not in run.stderr and "\u202e" not in run.stderr
+
+
+def test_a_file_name_that_is_not_utf8_is_read_as_gb18030_in_the_items(tmp_path) -> None:
+    name = "中文目录.txt".encode("gb18030")  # as a zip made on Chinese Windows unpacks
+    with open(os.path.join(os.fsencode(tmp_path), name), "wb") as fh:
+        fh.write(SAMPLE.read_bytes())
+    run = subprocess.run([sys.executable, "-m", "catalog_graph.cli", "parse", name],
+                         capture_output=True, timeout=120, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    items = [json.loads(line) for line in run.stdout.decode("utf-8").splitlines()]
+    assert items and {i["source"]["file"] for i in items} == {"中文目录.txt"}
