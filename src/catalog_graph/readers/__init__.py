@@ -49,7 +49,7 @@ def detect_format(path: Path, display: str | None = None) -> str:
         try:
             with zipfile.ZipFile(path) as zf:
                 names = zf.namelist()
-        except (zipfile.BadZipFile, OSError, ValueError):
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
             if ext in (".xlsx", ".xlsm", ".docx"):
                 return _EXTENSIONS[ext]  # the reader says how it is broken
             raise CatalogError(name, "is a damaged zip archive, not a catalog", "corrupt") from None

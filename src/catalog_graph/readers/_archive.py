@@ -29,7 +29,7 @@ def check_archive(path: Path, display: str, what: str, required: str) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise CatalogError(display, f"is a truncated or damaged {what} (its zip directory is "
                            "missing or broken)", "corrupt") from None
     if len(infos) > MAX_MEMBERS:
