@@ -476,6 +476,7 @@ def corpus() -> dict[str, bytes]:
     storm_rows = catalog_rows(ROWS * 150)
     files["merge_storm.xlsx"] = xlsx(  # 20,000 overlapping ranges, each over most of the sheet
         storm_rows, [f"A{5 + k % 50}:{column_name(199)}{len(storm_rows)}" for k in range(20_000)])
+    files["zip_version.xlsx"] = needs_version(good_xlsx, 115)
     files["no_sheets.xlsx"] = zip_bytes([p if p[0] != "xl/workbook.xml" else (p[0], WORKBOOK_NO_SHEETS)
                                          for p in xlsx_parts(sheet_xml(catalog_rows()))])
     files["html_named.xlsx"] = catalog_html().encode("utf-8")
@@ -548,6 +549,17 @@ def lying_sizes(data: bytes, name: str, size: int) -> bytes:
     local = info.header_offset
     if out[local + 22:local + 26] != b"\xff\xff\xff\xff":
         out[local + 22:local + 26] = size.to_bytes(4, "little")
+    return bytes(out)
+
+
+def needs_version(data: bytes, version: int) -> bytes:
+    """The archive with every central directory entry saying it needs zip ``version`` (115:
+    11.5, which no reader implements) to be extracted."""
+    out = bytearray(data)
+    pos = out.find(b"PK\x01\x02")
+    while pos != -1:
+        out[pos + 6:pos + 8] = version.to_bytes(2, "little")
+        pos = out.find(b"PK\x01\x02", pos + 4)
     return bytes(out)
 
 
