@@ -381,10 +381,13 @@ def flate_bomb_pdf(megabytes: int = 256) -> bytes:
     ])
 
 
-def drawing_storm_pdf(count: int = 61_000) -> bytes:
-    """A page of ``count`` tiny rectangles and one line of text (a hatched background)."""
-    rects = b"".join(b"%d %d 2 2 re f\n" % (30 + (i % 260) * 2, 40 + (i // 260) * 4) for i in range(count))
-    return one_page_pdf(TEXT_PAGE + rects, compress=True)
+def drawing_storm_pdf(count: int = 61_000, fill_each: bool = False) -> bytes:
+    """A page of one line of text and a hatched background of ``count`` tiny rectangles,
+    filled as one path (or each on its own with ``fill_each``)."""
+    paint = b" f\n" if fill_each else b"\n"
+    rects = b"".join(b"%d %d 2 2 re" % (30 + (i % 260) * 2, 40 + (i // 260) * 4) + paint
+                     for i in range(count))
+    return one_page_pdf(TEXT_PAGE + rects + (b"" if fill_each else b"f\n"), compress=True)
 
 
 # --------------------------------------------------------------------------- the corpus
