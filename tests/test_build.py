@@ -56,8 +56,10 @@ def built(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
 def test_build_writes_every_output_and_no_temporary_file(built: dict[str, Path]) -> None:
     out = built["one"]
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted([*OUTPUTS, "store"])
+    assert names == sorted([*OUTPUTS, "store", ".cache"])
     assert (out / "store" / "CURRENT").is_file()
+    assert sorted(p.name for p in (out / ".cache").iterdir()) == ["entries", "lock"]
+    assert not [p for p in (out / ".cache" / "entries").iterdir() if p.name.startswith(".")]
 
 
 def test_outputs_are_byte_identical_across_runs_and_worker_counts(built: dict[str, Path]) -> None:
@@ -177,7 +179,7 @@ def test_a_rebuild_replaces_every_file(tmp_path: Path, corpus: Path) -> None:
     store = ox.Store.read_only(str(out / "store"))
     assert len(list(store.query("SELECT ?i WHERE { ?i a <https://w3id.org/catalog-graph/ontology#DisclosureItem> }",
                                 use_default_graph_as_union=True))) == 2
-    assert sorted(p.name for p in out.iterdir()) == sorted([*OUTPUTS, "store"])
+    assert sorted(p.name for p in out.iterdir()) == sorted([*OUTPUTS, "store", ".cache"])
 
 
 @pytest.mark.parametrize("args,message", [

@@ -1,25 +1,39 @@
 """``catalog-graph build``: catalog files and folders → the graph in a folder.
 
-Two stages. :func:`process_file` turns one input into everything it contributes — its items as
-JSON lines, its named graph as sorted N-Quads and Turtle, the regulations it cites — and is a
-pure, picklable, module-level function, so it runs the same in this process or in a worker.
-:func:`build` then assembles the results in input-path order and writes, streaming (no corpus-wide
-rdflib graph is ever held):
+Three stages:
+
+1. **Find** the inputs (:mod:`catalog_graph.inputs`): files and folders, searched recursively,
+   hidden and temporary files skipped, sorted by the path shown for them.
+2. **Convert** each input that is not in the cache (:mod:`catalog_graph.cache`, in
+   ``DIR/.cache``) into everything it contributes — its items as JSON lines, its named graph as
+   sorted N-Quads and Turtle, its GraphML and GEXF pieces, the regulations it cites — with a
+   pure, module-level function (:func:`convert_file`), in this process, in worker processes
+   (:mod:`catalog_graph.workers`) or on a Dask cluster (:mod:`catalog_graph.dask_backend`). Each
+   result goes to the cache as it comes.
+3. **Assemble** the results in input order, streaming: each input's part is appended to the
+   outputs as soon as every input before it is done, so no corpus-wide graph is ever held; the
+   shared graphs (regulations, vocabulary) come last, made from what every input cited.
 
 ==================  ===========================================================================
 ``items.jsonl``     every item, one JSON object per line; catalogs by path, items in table order
 ``graph.nq``        N-Quads: each catalog's graph (by path), then ``graph/regulations``, then
                     ``graph/vocabulary``; lines sorted within each graph
 ``graph.ttl``       the same triples as Turtle (graphs merged), subjects sorted within each part
-``graph.graphml``   the networkx MultiDiGraph (catalogs, items, regulations, provisions, issuers)
+``graph.graphml``   the networkx MultiDiGraph (catalogs, items, regulations, provisions, issuers),
+                    written piece by piece (:mod:`catalog_graph.graphfiles`)
 ``graph.gexf``      the same, for Gephi
 ``store/``          the pyoxigraph store, bulk-loaded from graph.nq, that ``query`` reads
 ``report.json``     one entry per input: path, status ok|failed, items, citations, triples,
                     warnings, error
 ==================  ===========================================================================
 
-Every file is written under a temporary name in DIR and renamed into place: complete or absent.
-The same inputs give byte-identical files (the store aside) whatever the number of workers.
+Every file is written under a temporary name in DIR and renamed into place: complete or absent
+(the store is built in a temporary folder and swapped in). A build that is killed leaves only
+temporary files, which the next build into DIR removes before it starts; since every input's
+result is cached as soon as it is made, the next build reads only what was not done, and its
+output is byte for byte that of a build never interrupted. The same inputs give byte-identical
+files (the store's database files aside) whatever the number of workers, the order results
+come in, the cache, or the cluster.
 """
 
 from __future__ import annotations
@@ -27,19 +41,28 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from .cache import Cache, Entry, content_digest, entry_key, fingerprint
 from .errors import CatalogError
+from .inputs import CATALOG_SUFFIXES, collect_inputs, scan_inputs
 from .iris import DEFAULT_BASE, Iris
 from .models import Catalog, Regulation
+from .progress import Progress
+from .workers import Died, Done, default_workers, run_local
 
-CATALOG_SUFFIXES = frozenset({".txt", ".tsv", ".csv", ".text", ".pdf", ".xlsx", ".xlsm", ".docx",
-                              ".html", ".htm", ".xhtml", ".shtml"})
+__all__ = ["CATALOG_SUFFIXES", "OUTPUTS", "BuildSummary", "FileResult", "build", "collect_inputs",
+           "convert_data", "convert_file"]
 
 OUTPUTS = ("items.jsonl", "graph.nq", "graph.ttl", "graph.graphml", "graph.gexf", "report.json")
+
+# what a killed build may leave in DIR: temporary files and store folders (see _clean)
+_TEMPORARY_PREFIXES = tuple(f".{name}." for name in OUTPUTS) + (".graph.",)
+_STORE_LEFTOVERS = (".store.tmp-", ".store.old-", ".store.fifo-")
 
 
 @dataclass
@@ -74,43 +97,21 @@ class BuildSummary:
     """What a build did."""
 
     out_dir: Path
-    results: list[dict[str, Any]]
+    inputs: int = 0
     items: int = 0
+    citations: int = 0
     triples: int = 0
     regulations: int = 0
+    warnings: int = 0
+    failed: list[dict[str, Any]] = field(default_factory=list)  # report entries of failed inputs
+    read: list[str] = field(default_factory=list)  # inputs converted by this build
+    cached: int = 0  # inputs taken from the cache
+    seconds: float = 0.0
 
     @property
-    def failed(self) -> list[dict[str, Any]]:
-        return [r for r in self.results if r["status"] != "ok"]
-
-
-# --------------------------------------------------------------------------- inputs
-
-
-def collect_inputs(paths: Iterable[Path], exclude: Path | None = None) -> list[tuple[str, Path]]:
-    """Files and folders → (display path, path) of every catalog file, sorted by display path.
-
-    Folders are searched recursively for catalog files (by suffix), skipping hidden entries and
-    ``exclude`` (the output folder); a path that does not exist is kept so that it is reported.
-    The same file named twice counts once.
-    """
-    found: dict[Path, str] = {}
-    excluded = exclude.resolve() if exclude is not None else None
-    for arg in paths:
-        arg = Path(arg)
-        if arg.is_dir():
-            for path in sorted(arg.rglob("*")):
-                rel = path.relative_to(arg)
-                if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-                    continue
-                if path.suffix.lower() not in CATALOG_SUFFIXES:
-                    continue
-                if excluded is not None and excluded in path.resolve().parents:
-                    continue
-                found.setdefault(path.resolve(), (arg / rel).as_posix())
-        else:
-            found.setdefault(arg.resolve(), arg.as_posix())
-    return sorted(((display, path) for path, display in found.items()), key=lambda t: t[0])
+    def parsed(self) -> int:
+        """How many inputs this build converted (the others came from the cache)."""
+        return len(self.read)
 
 
 # --------------------------------------------------------------------------- one input
@@ -121,18 +122,6 @@ def _new_resolver() -> Any:
     from .resolve import Resolver
 
     return Resolver()
-
-
-def process_file(task: tuple[str, str, str]) -> FileResult:
-    """One input ``(display path, path, IRI base)`` → its items, quads and cited regulations."""
-    display, path, base = task
-    try:
-        return _process(display, Path(path), Iris(base))
-    except CatalogError as exc:
-        return FileResult(display, status="failed", error=str(exc))
-    except Exception as exc:  # noqa: BLE001 - one bad input must not stop the others
-        return FileResult(display, status="failed",
-                          error=f"{display}: internal error: {type(exc).__name__}: {exc}")
 
 
 def _process(display: str, path: Path, iris: Iris) -> FileResult:
@@ -163,25 +152,69 @@ def _process(display: str, path: Path, iris: Iris) -> FileResult:
     )
 
 
-def run_files(tasks: Sequence[tuple[str, str, str]], workers: int) -> Iterator[FileResult]:
-    """Results in task order: in this process when ``workers`` is 1, else in worker processes.
-
-    Workers are spawned (not forked: the parent may hold threads), so a script calling
-    :func:`build` with several workers must guard its entry point with
-    ``if __name__ == "__main__":`` as multiprocessing requires.
-    """
-    if workers <= 1 or len(tasks) <= 1:
-        yield from map(process_file, tasks)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
-        yield from pool.map(process_file, tasks)
+def _failed(display: str, error: str, cacheable: bool) -> Entry:
+    return Entry(report=FileResult(display, status="failed", error=error).report(),
+                 cacheable=cacheable)
 
 
-# --------------------------------------------------------------------------- assembly
+def _convert(display: str, path: Path, base: str) -> Entry:
+    """One input → its cache entry. A file that cannot be read is a failed entry, cached
+    (the same bytes fail again); an internal error is one too, but not cached."""
+    from .graphfiles import catalog_pieces
+    from .rdf import key_text
+
+    iris = Iris(base)
+    try:
+        result = _process(display, path, iris)
+        assert result.catalog is not None
+        pieces = catalog_pieces(result.catalog, iris)
+    except CatalogError as exc:
+        return _failed(display, str(exc), cacheable=True)
+    except Exception as exc:  # noqa: BLE001 - one bad input must not stop the others
+        return _failed(display, f"{display}: internal error: {type(exc).__name__}: {exc}",
+                       cacheable=False)
+    cited = {c.regulation for item in result.catalog.items for c in item.citations
+             if c.regulation is not None}
+    return Entry(
+        report=result.report(),
+        blobs={"items": result.items_jsonl, "nquads": result.nquads, "turtle": result.turtle,
+               "graphml_nodes": pieces.graphml_nodes, "graphml_edges": pieces.graphml_edges,
+               "gexf_nodes": pieces.gexf_nodes, "gexf_edges": pieces.gexf_edges},
+        regulations=[r.to_dict() for r in result.regulations],
+        provisions=sorted(result.provisions, key=lambda p: (p[0], [-1 if v is None else v
+                                                                   for v in p[1]])),
+        concepts=sorted(result.concepts),
+        time_limits=sorted(result.time_limits, key=key_text),
+        cited=sorted(cited),
+        attributes=sorted(pieces.attributes),
+    )
+
+
+def convert_file(task: tuple[str, str, str]) -> bytes:
+    """One input ``(display path, path, IRI base)`` → its cache entry, as stored."""
+    display, path, base = task
+    return _convert(display, Path(path), base).to_bytes()
+
+
+def convert_data(task: tuple[str, str, bytes, str, str]) -> bytes:
+    """The same from the input's bytes, on a Dask worker: ``(display path, file name suffix,
+    bytes, IRI base, fingerprint)``; ClusterMismatch when this process's fingerprint differs."""
+    from .dask_backend import ClusterMismatch
+
+    display, suffix, data, base, expected = task
+    if fingerprint() != expected:
+        import socket
+
+        raise ClusterMismatch(f"the Dask worker on {socket.gethostname()} runs another version of "
+                              "catalog-graph, or other ontology/authority files or libraries; "
+                              "install the same everywhere")
+    with tempfile.TemporaryDirectory(prefix="catalog-graph-") as tmp:
+        path = Path(tmp) / f"input{suffix}"
+        path.write_bytes(data)
+        return _convert(display, path, base).to_bytes()
+
+
+# --------------------------------------------------------------------------- outputs
 
 
 def _temp_file(path: Path) -> tuple[int, str]:
@@ -219,21 +252,6 @@ class _AtomicFile:
             pass
 
 
-def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Let ``write`` fill a temporary path in the same folder, then rename it to ``path``."""
-    fd, tmp = _temp_file(path)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 class _Background:
     """A function running in a thread; :meth:`result` waits for it and re-raises its error."""
 
@@ -250,6 +268,9 @@ class _Background:
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
             self._outcome.append((False, exc))
 
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
     def result(self) -> Any:
         self._thread.join()
         ok, value = self._outcome[0]
@@ -258,85 +279,358 @@ class _Background:
         return value
 
 
+class _StoreLoader:
+    """A new ``store/`` bulk-loaded from the N-Quads written to it, while the build goes on.
+
+    pyoxigraph reads them from a named pipe (in Rust, without the GIL) into a temporary
+    folder, loading batch by batch as they come; :meth:`commit` waits for the last batch and
+    swaps the new store in (``store/`` moved aside, the new one renamed to ``store/``, the old
+    one removed: a kill in between leaves folders the next build removes, see :func:`_clean`).
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        import shutil
+
+        from .store import STORE_DIR
+
+        self.path = out_dir / STORE_DIR
+        self.tmp = out_dir / f".store.tmp-{os.getpid()}"
+        self.old = out_dir / f".store.old-{os.getpid()}"
+        self.fifo = out_dir / f".store.fifo-{os.getpid()}"
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.fifo.unlink(missing_ok=True)
+        os.mkfifo(self.fifo)
+        self.loading = _Background(self._load)
+        self.pipe: IO[bytes] | None = self._open()
+
+    def _load(self) -> int:
+        import pyoxigraph as ox
+
+        store = ox.Store(str(self.tmp))
+        # lenient: skip re-validating IRIs, which pyoxigraph checked when the quads were made
+        store.bulk_load(path=str(self.fifo), format=ox.RdfFormat.N_QUADS, lenient=True)
+        store.flush()
+        size = len(store)
+        del store  # closes the database before it moves
+        return size
+
+    def _open(self) -> IO[bytes]:
+        """The pipe's writing end, once the loader has opened the other (or its error)."""
+        import errno
+
+        while True:
+            try:
+                fd = os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK)
+                break
+            except OSError as exc:
+                if exc.errno != errno.ENXIO:
+                    raise
+            if self.loading.done():
+                self.loading.result()  # raises the loader's error
+                raise RuntimeError("the store loader stopped before reading")
+            time.sleep(0.005)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "wb", buffering=1 << 20)
+
+    def write(self, data: bytes) -> None:
+        assert self.pipe is not None
+        self.pipe.write(data)
+
+    def commit(self) -> None:
+        """Wait for the load to end, then put the new store in place."""
+        import shutil
+
+        assert self.pipe is not None
+        self.pipe.close()
+        self.pipe = None
+        self.loading.result()
+        if self.path.exists():
+            os.replace(self.path, self.old)
+        os.replace(self.tmp, self.path)
+        shutil.rmtree(self.old, ignore_errors=True)
+        self.fifo.unlink(missing_ok=True)
+
+    def discard(self) -> None:
+        """Stop the load (a line it cannot parse ends it at once) and remove what it made."""
+        import shutil
+
+        if self.pipe is not None:
+            try:
+                self.pipe.write(b"\n<not n-quads\n")
+                self.pipe.close()
+            except OSError:
+                pass
+            self.pipe = None
+            try:
+                self.loading.result()
+            except Exception:  # noqa: BLE001 - the error was asked for
+                pass
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.fifo.unlink(missing_ok=True)
+
+
+def _clean(out_dir: Path) -> None:
+    """Remove what a killed build left in DIR: temporary files and half-swapped stores."""
+    import shutil
+    import stat
+
+    for path in out_dir.iterdir():
+        name = path.name
+        if not (name.startswith(_STORE_LEFTOVERS)
+                or (name.startswith(_TEMPORARY_PREFIXES) and name.endswith(".tmp"))):
+            continue
+        if stat.S_ISDIR(path.lstat().st_mode):
+            shutil.rmtree(path, ignore_errors=True)
+        else:  # a file, or the store's named pipe (opening which would wait for a writer)
+            path.unlink(missing_ok=True)
+
+
+def _report_lines(entry: dict[str, Any]) -> bytes:
+    """One report entry as ``json.dumps(entries, indent=2)`` writes it inside the list."""
+    text = json.dumps(entry, ensure_ascii=False, indent=2)
+    return "\n".join("  " + line for line in text.split("\n")).encode("utf-8")
+
+
+# --------------------------------------------------------------------------- the build
+
+
+@dataclass
+class _Input:
+    """One input and what the cache knows of it."""
+
+    display: str
+    path: Path | None
+    error: str | None = None  # a folder that could not be listed
+    key: str | None = None  # its cache key (None: its bytes could not be read)
+    cached: bool = False  # the cache holds its entry
+    converted: bool = False  # converted by this build (not taken from the cache)
+
+
+class _Assembly:
+    """The outputs being written, and what the shared graphs need from every input."""
+
+    def __init__(self, out_dir: Path, summary: BuildSummary, progress: Progress) -> None:
+        from .graphfiles import GraphFiles
+        from .rdf import prefix_header
+
+        self.out_dir = out_dir
+        self.summary = summary
+        self.progress = progress
+        self.outputs = {name: _AtomicFile(out_dir / name)
+                        for name in ("items.jsonl", "graph.nq", "graph.ttl", "report.json")}
+        self.graph_files = GraphFiles(out_dir)
+        self.store = _StoreLoader(out_dir)
+        self.outputs["graph.ttl"].write(prefix_header())
+        self.reports = 0
+        # regulation id → its distinct records (JSON → record), in the order first seen
+        self.records: dict[str, dict[str, dict[str, Any]]] = {}
+        self.provisions: set[tuple[str, tuple[int | None, ...]]] = set()
+        self.concepts: set[tuple[str, str]] = set()
+        self.time_limits: set[tuple[Any, ...]] = set()
+        self.cited: set[str] = set()
+
+    def add(self, entry: Entry, cached: bool) -> None:
+        """Append one input's part (inputs in order)."""
+        from .graphfiles import Pieces
+
+        report, summary, outputs = entry.report, self.summary, self.outputs
+        outputs["report.json"].write((b"[\n" if not self.reports else b",\n")
+                                     + _report_lines(report))
+        self.reports += 1
+        summary.warnings += len(report["warnings"])
+        if report["status"] != "ok":
+            summary.failed.append(report)
+        else:
+            outputs["items.jsonl"].write(entry.blob("items"))
+            outputs["graph.nq"].write(entry.blob("nquads"))
+            self.store.write(entry.blob("nquads"))
+            outputs["graph.ttl"].write(entry.blob("turtle"))
+            self.graph_files.add(Pieces(entry.blob("graphml_nodes"), entry.blob("graphml_edges"),
+                                        entry.blob("gexf_nodes"), entry.blob("gexf_edges")),
+                                 entry.attributes)
+            for record in entry.regulations:
+                known = self.records.setdefault(record["id"], {})
+                known.setdefault(json.dumps(record, sort_keys=True, ensure_ascii=False), record)
+            self.provisions.update(entry.provisions)
+            self.concepts.update(entry.concepts)
+            self.time_limits.update(entry.time_limits)
+            self.cited.update(entry.cited)
+            summary.items += report["items"]
+            summary.citations += report["citations"]
+            summary.triples += report["triples"]
+        self.progress.file_done(report, cached)
+
+    def finish(self, iris: Iris) -> None:
+        """The shared graphs, then every file committed and the store loaded."""
+        from .graphfiles import shared_pieces
+        from .rdf import nquads, regulation_quads, turtle_body, vocabulary_quads
+        from .resolve import merge_regulations
+
+        self.progress.step("shared graphs")
+        records = (Regulation(**record) for rid, known in self.records.items() if rid in self.cited
+                   for record in known.values())
+        regulations = {r.id: r for r in merge_regulations(records)}
+        reg_quads, kinds = regulation_quads(regulations, self.provisions, iris)
+        for quads in (reg_quads, vocabulary_quads(self.concepts | kinds, iris, self.time_limits)):
+            lines = b"".join(nquads(quads))
+            self.summary.triples += lines.count(b"\n")
+            self.outputs["graph.nq"].write(lines)
+            self.store.write(lines)
+            self.outputs["graph.ttl"].write(turtle_body(quads))
+        self.summary.regulations = len(regulations)
+        self.graph_files.add(shared_pieces(regulations, self.cited, self.provisions, iris))
+        self.outputs["report.json"].write(b"\n]\n")
+        for name in ("items.jsonl", "graph.nq", "graph.ttl"):
+            self.outputs[name].commit()
+        self.progress.step("graph files")
+        for name, write in (("graph.graphml", self.graph_files.write_graphml),
+                            ("graph.gexf", self.graph_files.write_gexf)):
+            output = _AtomicFile(self.out_dir / name)
+            try:
+                write(output.fh)
+                output.commit()
+            finally:
+                output.discard()
+        self.progress.step("store")
+        self.store.commit()
+        self.outputs["report.json"].commit()  # last: a report means a finished build
+
+    def close(self) -> None:
+        """Remove whatever was not committed."""
+        self.store.discard()
+        for output in self.outputs.values():
+            output.discard()
+        self.graph_files.close()
+
+
+def _plan(scan_files: list[tuple[str, Path]], unlisted: list[tuple[str, str]], cache: Cache,
+          base: str, fp: str) -> list[_Input]:
+    """Every input, in order, with its cache key and whether the cache holds it."""
+    inputs = [_Input(display, path) for display, path in scan_files]
+    inputs += [_Input(display, None, error=f"{display}: {why}") for display, why in unlisted]
+    inputs.sort(key=lambda i: i.display)
+    for item in inputs:
+        if item.path is None:
+            continue
+        try:
+            digest = content_digest(item.path)
+        except OSError:
+            continue  # converted here, where the reader says what is wrong
+        item.key = entry_key(fp, base, item.display, digest)
+        item.cached = cache.has(item.key)
+    return inputs
+
+
 def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
-          base: str = DEFAULT_BASE,
-          on_result: Callable[[FileResult], None] | None = None) -> BuildSummary:
+          base: str = DEFAULT_BASE, scheduler: str | None = None,
+          progress: Progress | None = None) -> BuildSummary:
     """Build the graph of every catalog under ``inputs`` into ``out_dir``.
 
-    ``workers``: processes parsing inputs (default: the number of cores; 1: this process).
-    ``on_result`` is called with each input's result as it is assembled (for progress).
-    Raises CatalogError when there is no input at all; failed inputs are reported, not raised.
+    ``workers``: processes converting inputs (default: the number of cores; 1: this process).
+    Workers are spawned (not forked: the parent may hold threads), so a script calling
+    :func:`build` with several workers must guard its entry point with
+    ``if __name__ == "__main__":`` as multiprocessing requires.
+    ``scheduler``: the address of a Dask scheduler to convert the inputs on instead.
+    ``progress`` hears of each input as it is assembled, and of the steps after.
+    Raises CatalogError when there is no input at all, when another build is writing
+    ``out_dir``, or when the cluster cannot be used; failed inputs are reported, not raised.
     """
-    from . import nx as graphs
-    from .rdf import (
-        nquads,
-        prefix_header,
-        regulation_quads,
-        turtle_body,
-        vocabulary_quads,
-    )
-    from .resolve import merge_regulations
-    from .store import STORE_DIR, load_store
-
+    started = time.monotonic()
+    progress = progress or Progress()
     iris = Iris(base)
     out_dir = Path(out_dir)
-    files = collect_inputs(inputs, exclude=out_dir)
-    if not files:
+    scan = scan_inputs(inputs, exclude=out_dir)
+    if not scan.files and not scan.unlisted:
         raise CatalogError(", ".join(str(p) for p in inputs) or ".", "no catalog files found",
                            "empty")
     out_dir.mkdir(parents=True, exist_ok=True)
-    workers = workers or os.cpu_count() or 1
-    tasks = [(display, str(path), base) for display, path in files]
-
-    graph = graphs.GraphBuilder(iris)
-    records: list[Regulation] = []
-    provisions: set[tuple[str, tuple[int | None, ...]]] = set()
-    concepts: set[tuple[str, str]] = set()
-    time_limits: set[tuple[Any, ...]] = set()
-    summary = BuildSummary(out_dir, [])
-    outputs = {name: _AtomicFile(out_dir / name) for name in ("items.jsonl", "graph.nq", "graph.ttl")}
-    try:
-        outputs["graph.ttl"].write(prefix_header())
-        for result in run_files(tasks, workers):
-            summary.results.append(result.report())
-            if result.status == "ok":
-                outputs["items.jsonl"].write(result.items_jsonl)
-                outputs["graph.nq"].write(result.nquads)
-                outputs["graph.ttl"].write(result.turtle)
-                graph.add_catalog(result.catalog)
-                records.extend(result.regulations)
-                provisions |= result.provisions
-                concepts |= result.concepts
-                time_limits |= result.time_limits
-                summary.items += result.items
-                summary.triples += result.triples
-            if on_result is not None:
-                on_result(result)
-            result.catalog = None  # assembled: let it go
-        regulations = {r.id: r for r in merge_regulations(r for r in records
-                                                          if r.id in graph.cited)}
-        reg_quads, kinds = regulation_quads(regulations, provisions, iris)
-        shared = [reg_quads, vocabulary_quads(concepts | kinds, iris, time_limits)]
-        for quads in shared:
-            lines = nquads(quads)
-            summary.triples += len(lines)
-            outputs["graph.nq"].write(b"".join(lines))
-            outputs["graph.ttl"].write(turtle_body(quads))
-        for output in outputs.values():
-            output.commit()
-    finally:
-        for output in outputs.values():
-            output.discard()
-    summary.regulations = len(regulations)
-
-    # The store loads in Rust without the GIL: let it run while networkx writes its files.
-    loading = _Background(load_store, out_dir / "graph.nq", out_dir / STORE_DIR)
-    try:
-        graph.add_regulations(regulations)
-        _write_atomic(out_dir / "graph.graphml", lambda p: graphs.write_graphml(graph.graph, p))
-        _write_atomic(out_dir / "graph.gexf", lambda p: graphs.write_gexf(graph.graph, p))
-    finally:
-        loading.result()
-    report = json.dumps(summary.results, ensure_ascii=False, indent=2) + "\n"
-    _write_atomic(out_dir / "report.json", lambda p: p.write_text(report, encoding="utf-8"))
+    cache = Cache(out_dir)
+    with cache.locked():
+        _clean(out_dir)
+        cache.clean()
+        fp = fingerprint()
+        plan = _plan(scan.files, scan.unlisted, cache, base, fp)
+        summary = BuildSummary(out_dir, inputs=len(plan))
+        progress.start(len(plan))
+        assembly = _Assembly(out_dir, summary, progress)
+        try:
+            _convert_and_assemble(plan, cache, assembly, base, fp, workers, scheduler)
+            assembly.finish(iris)
+        finally:
+            assembly.close()
+            progress.close()
+        cache.prune({item.key for item in plan if item.key is not None})
+    summary.seconds = time.monotonic() - started
     return summary
+
+
+def _tasks(plan: list[_Input], base: str, fp: str, remote: bool) -> Iterator[tuple[int, Any]]:
+    """What each input needs done: nothing (cached: ``Done(None)``), a conversion here (it
+    could not be hashed, so is not cached), or a task for a worker."""
+    for index, item in enumerate(plan):
+        if item.error is not None:
+            yield index, Done(_failed(item.display, item.error, cacheable=False).to_bytes())
+        elif item.cached:
+            yield index, Done(None)
+        elif item.key is None or item.path is None:
+            yield index, Done(convert_file((item.display, str(item.path), base)))
+        elif remote:
+            try:
+                data = item.path.read_bytes()
+            except OSError:
+                yield index, Done(convert_file((item.display, str(item.path), base)))
+                continue
+            yield index, (item.display, item.path.suffix, data, base, fp)
+        else:
+            yield index, (item.display, str(item.path), base)
+
+
+def _convert_and_assemble(plan: list[_Input], cache: Cache, assembly: _Assembly, base: str,
+                          fp: str, workers: int | None, scheduler: str | None) -> None:
+    """Convert what the cache does not hold; assemble every input in order as soon as it and
+    every input before it are done (results kept in the cache, or here when not cacheable)."""
+    misses = sum(1 for item in plan if not item.cached)
+    if scheduler:
+        from .dask_backend import run_dask
+
+        results = run_dask(scheduler, convert_data, _tasks(plan, base, fp, remote=True))
+    else:
+        count = workers or default_workers()
+        results = run_local(convert_file, _tasks(plan, base, fp, remote=False),
+                            count if misses > 1 else 1)
+    waiting: dict[int, Entry | None] = {}  # done, not yet assembled (None: in the cache)
+    following = 0
+    summary = assembly.summary
+    for index, result in results:
+        item = plan[index]
+        if result is None:
+            summary.cached += 1
+            waiting[index] = None
+        else:
+            if isinstance(result, Died):
+                result = _failed(item.display, f"{item.display}: {result.message}",
+                                 cacheable=False).to_bytes()
+            summary.read.append(item.display)
+            item.converted = True
+            if Entry.peek(result)["cacheable"] and item.key is not None:
+                cache.store(item.key, result)
+                item.cached = True
+            else:
+                item.key = None  # not cached: the cache keeps no entry for it
+            # assembled at once, or kept here until its turn when the cache does not hold it
+            waiting[index] = (Entry.from_bytes(result) if index == following or item.key is None
+                              else None)
+        while following in waiting:
+            entry = waiting.pop(following)
+            item = plan[following]
+            if entry is None:
+                entry = cache.load(item.key) if item.key is not None else None
+                if entry is None:  # damaged since it was checked: convert it again
+                    entry = _convert(item.display, item.path or Path(item.display), base)
+                    if not item.converted:
+                        summary.cached -= 1
+                        summary.read.append(item.display)
+                        item.converted = True
+            assembly.add(entry, cached=not item.converted)
+            following += 1
+    summary.read.sort()

@@ -7,7 +7,8 @@ One entry per input, named by a key that changes whenever the result could:
   ``source.file`` are made from that path);
 - the IRI base;
 - the :func:`fingerprint` of everything else the result depends on: this package's code, the
-  ``ontology/`` folder (authority, vocabularies, patterns), the extra authority files named by
+  ``ontology/`` folder (authority, vocabularies, patterns; not the example queries and SHACL
+  shapes, which build does not read), the extra authority files named by
   ``$CATALOG_GRAPH_AUTHORITY``, and the versions of the libraries that read the files.
 
 An entry (:class:`Entry`) holds the input's report entry, its items (JSON lines), its named
@@ -44,6 +45,9 @@ _CHUNK = 1 << 20
 
 BLOBS = ("items", "nquads", "turtle", "graphml_nodes", "graphml_edges", "gexf_nodes",
          "gexf_edges")
+
+# in ontology/: what query and validate read, not build
+_NOT_READ_BY_BUILD = ("queries", "shapes.ttl")
 
 # libraries whose version can change what a file is read as
 _LIBRARIES = ("pyoxigraph", "jieba", "pdfplumber", "pdfminer.six", "openpyxl", "python-docx",
@@ -83,8 +87,9 @@ def fingerprint() -> str:
     digest = hashlib.sha256(_code_digest().encode())
     ontology = ontology_dir()
     for path in sorted(ontology.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(ontology).as_posix().encode() + b"\0")
+        rel = path.relative_to(ontology)
+        if path.is_file() and rel.parts[0] not in _NOT_READ_BY_BUILD:
+            digest.update(rel.as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
     for path in env_authority_paths():
         digest.update(b"env\0" + str(path).encode() + b"\0")

@@ -175,14 +175,26 @@ def viz(directory: Path, output: Path, max_nodes: int, focus: str | None, top: i
               type=click.Path(file_okay=False, path_type=Path), help="Folder to write the graph in.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes reading inputs (default: the number of cores; 1: no subprocesses).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Read the inputs on the Dask cluster whose scheduler is at ADDRESS "
+                   "(tcp://HOST:8786) instead of local processes; needs catalog-graph[dask].")
 @click.option("--base", default=None, metavar="IRI",
               help="Base of the IRIs minted for catalogs, items, regulations "
                    "(default https://w3id.org/catalog-graph/id/).")
-def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, base: str | None) -> None:
+def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, scheduler: str | None,
+          base: str | None) -> None:
     """Files and folders of catalogs → the graph in DIR: items.jsonl, graph.nq, graph.ttl,
-    graph.graphml, graph.gexf, store/, report.json."""
+    graph.graphml, graph.gexf, store/, report.json.
+
+    Folders are searched recursively for catalogs of every format (hidden and temporary files
+    skipped). Inputs unchanged since the last build into DIR are taken from DIR/.cache, not
+    read again; a build that was interrupted picks up where it stopped.
+    """
+    from rich.console import Console
+
     from .build import build as run_build
     from .iris import DEFAULT_BASE, check_base
+    from .progress import BarProgress, Progress, summary_table
 
     try:
         base = check_base(base or DEFAULT_BASE)
@@ -190,14 +202,12 @@ def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, base: st
         fail(str(exc))
     if out_dir.exists() and not out_dir.is_dir():
         fail(f"{out_dir}: is a file, not a folder")
-    summary = run_build(list(inputs), out_dir, workers=workers, base=base)
+    progress = BarProgress() if sys.stderr.isatty() else Progress()
+    summary = run_build(list(inputs), out_dir, workers=workers, base=base, scheduler=scheduler,
+                        progress=progress)
     for entry in summary.failed:
         click.echo(f"catalog-graph: error: {entry['error']}", err=True)
-    warnings = sum(len(r["warnings"]) for r in summary.results)
-    ok = len(summary.results) - len(summary.failed)
-    click.echo(f"Built {out_dir}: {ok} of {len(summary.results)} inputs, {summary.items} items, "
-               f"{summary.regulations} regulations, {summary.triples} triples"
-               + (f"; {warnings} warnings (see report.json)" if warnings else ""))
+    Console(soft_wrap=True).print(summary_table(summary))
     if summary.failed:
         sys.exit(1)
 
