@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -239,6 +240,42 @@ def test_an_authority_change_reads_every_input_again(tmp_path: Path,
     assert summary.parsed == 2 and summary.cached == 0
     again = build([tmp_path / "changzhi.txt", tmp_path / "county.txt"], out, workers=1)
     assert again.parsed == 0
+
+
+LOCAL_RULES = "《长治市教育局政务公开工作规定》（长教发〔2023〕5号）"
+LOCAL_AUTHORITY = ("title,doc_number,issuer,doc_type,date,in_force\n"
+                   "长治市教育局政务公开工作规定,长教发〔2023〕5号,长治市教育局,规定,2023-03-01,true\n")
+
+
+def in_authority(out: Path, title: str) -> list[str]:
+    store = ox.Store.read_only(str(out / "store"))
+    rows = store.query(f'SELECT ?known WHERE {{ ?r <http://www.w3.org/2000/01/rdf-schema#label> '
+                       f'"{title}"@zh ; <https://w3id.org/catalog-graph/ontology#inAuthority> '
+                       f'?known }}', use_default_graph_as_union=True)
+    return [row["known"].value for row in rows]
+
+
+def test_authority_files_given_to_build_resolve_and_read_every_input_again(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "county.txt").write_text(
+        COUNTY.replace("《政府信息公开条例》第二十条第一款第（五）项", LOCAL_RULES), encoding="utf-8")
+    shutil.copy(SAMPLE, tmp_path / "in" / "changzhi.txt")
+    (tmp_path / "local.csv").write_text(LOCAL_AUTHORITY, encoding="utf-8")
+    out = tmp_path / "out"
+    build([tmp_path / "in"], out, workers=1)
+    assert in_authority(out, "长治市教育局政务公开工作规定") == ["false"]
+
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "in"), "-o", str(out),
+                                       "--workers", "1", "--authority", str(tmp_path / "local.csv")])
+    assert result.exit_code == 0, result.output
+    assert in_authority(out, "长治市教育局政务公开工作规定") == ["true"]
+    assert re.search(r"read now\s*│\s*2\s*│", result.stdout), result.stdout  # both read again
+    again = build([tmp_path / "in"], out, workers=1, authority=[tmp_path / "local.csv"])
+    assert again.parsed == 0
+
+    missing = CliRunner().invoke(main, ["build", str(tmp_path / "in"), "-o", str(out),
+                                        "--authority", str(tmp_path / "nowhere.csv")])
+    assert missing.exit_code == 2 and "nowhere.csv" in missing.stderr
 
 
 def test_a_damaged_cache_entry_is_read_again(corpus: Path, reference: Path, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -20,7 +21,17 @@ from click.testing import CliRunner  # noqa: E402
 
 from catalog_graph.build import build  # noqa: E402
 from catalog_graph.cli import main  # noqa: E402
-from tests.test_batch import BAD, GOOD, assert_same, make_corpus, snapshot  # noqa: E402
+from tests.test_batch import (  # noqa: E402
+    BAD,
+    GOOD,
+    LOCAL_AUTHORITY,
+    LOCAL_RULES,
+    assert_same,
+    in_authority,
+    make_corpus,
+    snapshot,
+)
+from tests.test_build import COUNTY, SAMPLE  # noqa: E402
 
 START_LIMIT = 120  # seconds for the cluster to come up
 
@@ -93,6 +104,23 @@ def test_a_dask_cluster_builds_the_same_files_as_local_processes(cluster: str,
     # and the cache it filled is the local build's: nothing is read again
     summary = build([corpus], out, workers=1)
     assert summary.parsed == 0 and summary.cached == len(GOOD + BAD)
+
+
+def test_authority_files_are_sent_to_the_cluster(cluster: str, tmp_path: Path) -> None:
+    """The workers have no copy of --authority files: each task carries them."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "county.txt").write_text(
+        COUNTY.replace("《政府信息公开条例》第二十条第一款第（五）项", LOCAL_RULES), encoding="utf-8")
+    shutil.copy(SAMPLE, tmp_path / "in" / "changzhi.txt")
+    authority = tmp_path / "private" / "local.csv"
+    authority.parent.mkdir()
+    authority.write_text(LOCAL_AUTHORITY, encoding="utf-8")
+    local = tmp_path / "local"
+    build([tmp_path / "in"], local, workers=1, authority=[authority])
+    out = tmp_path / "dask"
+    build([tmp_path / "in"], out, scheduler=cluster, authority=[authority])
+    assert_same(snapshot(out), snapshot(local))
+    assert in_authority(out, "长治市教育局政务公开工作规定") == ["true"]
 
 
 def test_workers_set_up_differently_are_refused(tmp_path: Path) -> None:

@@ -55,8 +55,8 @@ from .models import Catalog, Regulation
 from .progress import Progress
 from .workers import Died, Done, default_workers, run_local
 
-__all__ = ["CATALOG_SUFFIXES", "OUTPUTS", "BuildSummary", "FileResult", "build", "collect_inputs",
-           "convert_data", "convert_file"]
+__all__ = ["CATALOG_SUFFIXES", "OUTPUTS", "BuildSummary", "FileResult", "Setup", "build",
+           "collect_inputs", "convert_data", "convert_file"]
 
 OUTPUTS = ("items.jsonl", "graph.nq", "graph.ttl", "graph.graphml", "graph.gexf", "report.json")
 
@@ -117,19 +117,28 @@ class BuildSummary:
 # --------------------------------------------------------------------------- one input
 
 
-def _new_resolver() -> Any:
+@dataclass(frozen=True)
+class Setup:
+    """What converting an input depends on besides the input: the IRI base and the authority
+    files read after the built-in ones (``--authority``)."""
+
+    base: str = DEFAULT_BASE
+    authority: tuple[str, ...] = ()
+
+
+def _new_resolver(authority: tuple[str, ...] = ()) -> Any:
     """A fresh resolver per file: resolution never depends on which files came before."""
     from .resolve import Resolver
 
-    return Resolver()
+    return Resolver(authority)
 
 
-def _process(display: str, path: Path, iris: Iris) -> FileResult:
+def _process(display: str, path: Path, iris: Iris, authority: tuple[str, ...] = ()) -> FileResult:
     from .output import item_json
     from .pipeline import parse_file
     from .rdf import catalog_quads, nquads, turtle_body
 
-    resolver = _new_resolver()
+    resolver = _new_resolver(authority)
     catalog = parse_file(path, resolver, display=display)
     part = catalog_quads(catalog, iris)
     lines = nquads(part.quads)
@@ -157,15 +166,15 @@ def _failed(display: str, error: str, cacheable: bool) -> Entry:
                  cacheable=cacheable)
 
 
-def _convert(display: str, path: Path, base: str) -> Entry:
+def _convert(display: str, path: Path, setup: Setup) -> Entry:
     """One input → its cache entry. A file that cannot be read is a failed entry, cached
     (the same bytes fail again); an internal error is one too, but not cached."""
     from .graphfiles import catalog_pieces
     from .rdf import key_text
 
-    iris = Iris(base)
+    iris = Iris(setup.base)
     try:
-        result = _process(display, path, iris)
+        result = _process(display, path, iris, setup.authority)
         assert result.catalog is not None
         pieces = catalog_pieces(result.catalog, iris)
     except CatalogError as exc:
@@ -190,28 +199,35 @@ def _convert(display: str, path: Path, base: str) -> Entry:
     )
 
 
-def convert_file(task: tuple[str, str, str]) -> bytes:
-    """One input ``(display path, path, IRI base)`` → its cache entry, as stored."""
-    display, path, base = task
-    return _convert(display, Path(path), base).to_bytes()
+def convert_file(task: tuple[str, str, Setup]) -> bytes:
+    """One input ``(display path, path, setup)`` → its cache entry, as stored."""
+    display, path, setup = task
+    return _convert(display, Path(path), setup).to_bytes()
 
 
-def convert_data(task: tuple[str, str, bytes, str, str]) -> bytes:
+def convert_data(task: tuple[str, str, bytes, str, tuple[tuple[str, bytes], ...], str]) -> bytes:
     """The same from the input's bytes, on a Dask worker: ``(display path, file name suffix,
-    bytes, IRI base, fingerprint)``; ClusterMismatch when this process's fingerprint differs."""
+    bytes, IRI base, extra authority files as (name, bytes), fingerprint)``. ClusterMismatch
+    when this process would give other results (its fingerprint differs)."""
     from .dask_backend import ClusterMismatch
 
-    display, suffix, data, base, expected = task
-    if fingerprint() != expected:
-        import socket
-
-        raise ClusterMismatch(f"the Dask worker on {socket.gethostname()} runs another version of "
-                              "catalog-graph, or other ontology/authority files or libraries; "
-                              "install the same everywhere")
+    display, suffix, data, base, authority, expected = task
     with tempfile.TemporaryDirectory(prefix="catalog-graph-") as tmp:
+        paths = []
+        for number, (name, content) in enumerate(authority):
+            folder = Path(tmp) / "authority" / str(number)
+            folder.mkdir(parents=True)
+            (folder / name).write_bytes(content)
+            paths.append(str(folder / name))
+        if fingerprint(paths) != expected:
+            import socket
+
+            raise ClusterMismatch(f"the Dask worker on {socket.gethostname()} runs another "
+                                  "version of catalog-graph, or other ontology/authority files or "
+                                  "libraries; install the same everywhere")
         path = Path(tmp) / f"input{suffix}"
         path.write_bytes(data)
-        return _convert(display, path, base).to_bytes()
+        return _convert(display, path, Setup(base, tuple(paths))).to_bytes()
 
 
 # --------------------------------------------------------------------------- outputs
@@ -504,7 +520,7 @@ class _Assembly:
 
 
 def _plan(scan_files: list[tuple[str, Path]], unlisted: list[tuple[str, str]], cache: Cache,
-          base: str, fp: str) -> list[_Input]:
+          setup: Setup, fp: str) -> list[_Input]:
     """Every input, in order, with its cache key and whether the cache holds it."""
     inputs = [_Input(display, path) for display, path in scan_files]
     inputs += [_Input(display, None, error=f"{display}: {why}") for display, why in unlisted]
@@ -516,14 +532,15 @@ def _plan(scan_files: list[tuple[str, Path]], unlisted: list[tuple[str, str]], c
             digest = content_digest(item.path)
         except OSError:
             continue  # converted here, where the reader says what is wrong
-        item.key = entry_key(fp, base, item.display, digest)
+        item.key = entry_key(fp, setup.base, item.display, digest)
         item.cached = cache.has(item.key)
     return inputs
 
 
 def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
           base: str = DEFAULT_BASE, scheduler: str | None = None,
-          progress: Progress | None = None) -> BuildSummary:
+          progress: Progress | None = None,
+          authority: Iterable[Path | str] = ()) -> BuildSummary:
     """Build the graph of every catalog under ``inputs`` into ``out_dir``.
 
     ``workers``: processes converting inputs (default: the number of cores; 1: this process).
@@ -532,13 +549,21 @@ def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
     ``if __name__ == "__main__":`` as multiprocessing requires.
     ``scheduler``: the address of a Dask scheduler to convert the inputs on instead.
     ``progress`` hears of each input as it is assembled, and of the steps after.
-    Raises CatalogError when there is no input at all, when another build is writing
-    ``out_dir``, or when the cluster cannot be used; failed inputs are reported, not raised.
+    ``authority``: authority files (or folders of them) read after the built-in ones.
+    Raises CatalogError when there is no input at all, when an authority file cannot be read,
+    when another build is writing ``out_dir``, or when the cluster cannot be used; failed
+    inputs are reported, not raised.
     """
+    from .authority import expand_paths, read_authority_file
+
     started = time.monotonic()
     progress = progress or Progress()
     iris = Iris(base)
     out_dir = Path(out_dir)
+    extra = expand_paths(authority)
+    for path in extra:
+        read_authority_file(path)  # a bad file stops the build here, not in every input
+    setup = Setup(base, tuple(str(p) for p in extra))
     scan = scan_inputs(inputs, exclude=out_dir)
     if not scan.files and not scan.unlisted:
         raise CatalogError(", ".join(str(p) for p in inputs) or ".", "no catalog files found",
@@ -548,13 +573,13 @@ def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
     with cache.locked():
         _clean(out_dir)
         cache.clean()
-        fp = fingerprint()
-        plan = _plan(scan.files, scan.unlisted, cache, base, fp)
+        fp = fingerprint(setup.authority)
+        plan = _plan(scan.files, scan.unlisted, cache, setup, fp)
         summary = BuildSummary(out_dir, inputs=len(plan))
         progress.start(len(plan))
         assembly = _Assembly(out_dir, summary, progress)
         try:
-            _convert_and_assemble(plan, cache, assembly, base, fp, workers, scheduler)
+            _convert_and_assemble(plan, cache, assembly, setup, fp, workers, scheduler)
             assembly.finish(iris)
         finally:
             assembly.close()
@@ -564,28 +589,32 @@ def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
     return summary
 
 
-def _tasks(plan: list[_Input], base: str, fp: str, remote: bool) -> Iterator[tuple[int, Any]]:
+def _tasks(plan: list[_Input], setup: Setup, fp: str,
+           remote: bool) -> Iterator[tuple[int, Any]]:
     """What each input needs done: nothing (cached: ``Done(None)``), a conversion here (it
-    could not be hashed, so is not cached), or a task for a worker."""
+    could not be hashed, so is not cached), or a task for a worker (a Dask worker gets the
+    bytes of the input and of the authority files)."""
+    authority = (tuple((Path(p).name, Path(p).read_bytes()) for p in setup.authority)
+                 if remote else ())
     for index, item in enumerate(plan):
         if item.error is not None:
             yield index, Done(_failed(item.display, item.error, cacheable=False).to_bytes())
         elif item.cached:
             yield index, Done(None)
         elif item.key is None or item.path is None:
-            yield index, Done(convert_file((item.display, str(item.path), base)))
+            yield index, Done(convert_file((item.display, str(item.path), setup)))
         elif remote:
             try:
                 data = item.path.read_bytes()
             except OSError:
-                yield index, Done(convert_file((item.display, str(item.path), base)))
+                yield index, Done(convert_file((item.display, str(item.path), setup)))
                 continue
-            yield index, (item.display, item.path.suffix, data, base, fp)
+            yield index, (item.display, item.path.suffix, data, setup.base, authority, fp)
         else:
-            yield index, (item.display, str(item.path), base)
+            yield index, (item.display, str(item.path), setup)
 
 
-def _convert_and_assemble(plan: list[_Input], cache: Cache, assembly: _Assembly, base: str,
+def _convert_and_assemble(plan: list[_Input], cache: Cache, assembly: _Assembly, setup: Setup,
                           fp: str, workers: int | None, scheduler: str | None) -> None:
     """Convert what the cache does not hold; assemble every input in order as soon as it and
     every input before it are done (results kept in the cache, or here when not cacheable)."""
@@ -593,10 +622,10 @@ def _convert_and_assemble(plan: list[_Input], cache: Cache, assembly: _Assembly,
     if scheduler:
         from .dask_backend import run_dask
 
-        results = run_dask(scheduler, convert_data, _tasks(plan, base, fp, remote=True))
+        results = run_dask(scheduler, convert_data, _tasks(plan, setup, fp, remote=True))
     else:
         count = workers or default_workers()
-        results = run_local(convert_file, _tasks(plan, base, fp, remote=False),
+        results = run_local(convert_file, _tasks(plan, setup, fp, remote=False),
                             count if misses > 1 else 1)
     waiting: dict[int, Entry | None] = {}  # done, not yet assembled (None: in the cache)
     following = 0
@@ -626,7 +655,7 @@ def _convert_and_assemble(plan: list[_Input], cache: Cache, assembly: _Assembly,
             if entry is None:
                 entry = cache.load(item.key) if item.key is not None else None
                 if entry is None:  # damaged since it was checked: convert it again
-                    entry = _convert(item.display, item.path or Path(item.display), base)
+                    entry = _convert(item.display, item.path or Path(item.display), setup)
                     if not item.converted:
                         summary.cached -= 1
                         summary.read.append(item.display)

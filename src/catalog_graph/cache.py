@@ -8,8 +8,8 @@ One entry per input, named by a key that changes whenever the result could:
 - the IRI base;
 - the :func:`fingerprint` of everything else the result depends on: this package's code, the
   ``ontology/`` folder (authority, vocabularies, patterns; not the example queries and SHACL
-  shapes, which build does not read), the extra authority files named by
-  ``$CATALOG_GRAPH_AUTHORITY``, and the versions of the libraries that read the files.
+  shapes, which build does not read), the extra authority files (``build --authority``,
+  ``$CATALOG_GRAPH_AUTHORITY``), and the versions of the libraries that read the files.
 
 An entry (:class:`Entry`) holds the input's report entry, its items (JSON lines), its named
 graph (N-Quads and Turtle), its GraphML and GEXF pieces, and what it cites from the shared
@@ -29,7 +29,7 @@ import json
 import os
 import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -79,8 +79,10 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def fingerprint() -> str:
-    """What every result depends on besides its input: code, ontology data, extra authority."""
+def fingerprint(extra_authority: Iterable[Path | str] = ()) -> str:
+    """What every result depends on besides its input: code, ontology data, and the extra
+    authority files (``$CATALOG_GRAPH_AUTHORITY``, then ``extra_authority``), by content: the
+    same on every machine whatever the files' paths."""
     from .authority import env_authority_paths
     from .paths import ontology_dir
 
@@ -91,12 +93,13 @@ def fingerprint() -> str:
         if path.is_file() and rel.parts[0] not in _NOT_READ_BY_BUILD:
             digest.update(rel.as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
-    for path in env_authority_paths():
-        digest.update(b"env\0" + str(path).encode() + b"\0")
-        try:
-            digest.update(path.read_bytes() + b"\0")
-        except OSError:
-            digest.update(b"(unreadable)\0")
+    for group, paths in ((b"env", env_authority_paths()), (b"extra", extra_authority)):
+        for path in paths:
+            try:
+                content = Path(path).read_bytes()
+            except OSError:
+                content = b"(unreadable)"
+            digest.update(group + b"\0" + hashlib.sha256(content).digest())
     return digest.hexdigest()
 
 

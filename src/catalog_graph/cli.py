@@ -181,8 +181,12 @@ def viz(directory: Path, output: Path, max_nodes: int, focus: str | None, top: i
 @click.option("--base", default=None, metavar="IRI",
               help="Base of the IRIs minted for catalogs, items, regulations "
                    "(default https://w3id.org/catalog-graph/id/).")
+@click.option("--authority", "authority", multiple=True, metavar="CSV",
+              type=click.Path(path_type=Path),
+              help="Another authority file (or a directory of them), read after the built-in "
+                   "one; repeatable.")
 def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, scheduler: str | None,
-          base: str | None) -> None:
+          base: str | None, authority: tuple[Path, ...]) -> None:
     """Files and folders of catalogs → the graph in DIR: items.jsonl, graph.nq, graph.ttl,
     graph.graphml, graph.gexf, store/, report.json.
 
@@ -204,7 +208,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, schedule
         fail(f"{out_dir}: is a file, not a folder")
     progress = BarProgress() if sys.stderr.isatty() else Progress()
     summary = run_build(list(inputs), out_dir, workers=workers, base=base, scheduler=scheduler,
-                        progress=progress)
+                        progress=progress, authority=authority)
     for entry in summary.failed:
         click.echo(f"catalog-graph: error: {entry['error']}", err=True)
     Console(soft_wrap=True).print(summary_table(summary))
