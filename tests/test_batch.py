@@ -105,6 +105,18 @@ def test_a_file_named_on_the_command_line_is_read_whatever_its_name(corpus: Path
     assert found == [f"{corpus.as_posix()}/a/sub/sample.docx", lock.as_posix()]
 
 
+def test_links_to_folders_are_followed_once_and_a_loop_ends(tmp_path: Path) -> None:
+    (tmp_path / "crawl" / "sub").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    shutil.copy(SAMPLE, tmp_path / "crawl" / "changzhi.txt")
+    (tmp_path / "elsewhere" / "county.txt").write_text(COUNTY, encoding="utf-8")
+    (tmp_path / "crawl" / "sub" / "up").symlink_to(tmp_path / "crawl")  # a loop
+    (tmp_path / "crawl" / "linked").symlink_to(tmp_path / "elsewhere")
+    found = [display for display, _ in collect_inputs([tmp_path / "crawl"])]
+    assert found == [f"{tmp_path.as_posix()}/crawl/changzhi.txt",
+                     f"{tmp_path.as_posix()}/crawl/linked/county.txt"]
+
+
 def test_the_output_folder_inside_an_input_folder_is_not_read(tmp_path: Path) -> None:
     shutil.copy(SAMPLE, tmp_path / "changzhi.txt")
     build([tmp_path], tmp_path / "out", workers=1)
