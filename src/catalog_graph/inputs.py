@@ -26,6 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .paths import display_name
+
 CATALOG_SUFFIXES = frozenset({".txt", ".tsv", ".csv", ".text", ".pdf", ".xlsx", ".xlsm", ".docx",
                               ".html", ".htm", ".xhtml", ".shtml", ".xls", ".doc"})
 TEMPORARY_SUFFIXES = frozenset({".tmp", ".temp", ".part", ".partial", ".crdownload", ".download",
@@ -82,6 +84,7 @@ def scan_inputs(paths: Iterable[Path], exclude: Path | None = None) -> Scan:
 
     def keep(path: Path, display: str) -> None:
         key = _resolved(path)
+        display = display_name(display)  # a GBK file name must not reach UTF-8 outputs escaped
         if key not in found or display < found[key]:
             found[key] = display
 
@@ -94,7 +97,7 @@ def scan_inputs(paths: Iterable[Path], exclude: Path | None = None) -> Scan:
             continue
         for path, display, error in _walk(arg, excluded):
             if error is not None:
-                scan.unlisted.append((display, error))
+                scan.unlisted.append((display_name(display), error))
             elif looks_like_catalog(path):
                 keep(path, display)
     scan.files = sorted(((display, path) for path, display in found.items()), key=lambda t: t[0])
