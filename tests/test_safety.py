@@ -230,3 +230,16 @@ def test_a_file_name_that_is_not_utf8_is_read_as_gb18030_in_the_items(tmp_path) 
     assert run.returncode == 0, run.stderr
     items = [json.loads(line) for line in run.stdout.decode("utf-8").splitlines()]
     assert items and {i["source"]["file"] for i in items} == {"中文目录.txt"}
+
+
+def test_a_batch_with_a_gbk_file_name_builds_it_under_its_chinese_name(tmp_path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    with open(os.path.join(os.fsencode(inputs), "中文目录.txt".encode("gb18030")), "wb") as fh:
+        fh.write(SAMPLE.read_bytes())
+    (inputs / "other.txt").write_bytes(SAMPLE.read_bytes())
+    run = cli("build", "in", "-o", "out", "--workers", "1", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text("utf-8"))
+    assert sorted(r["path"] for r in report) == ["in/other.txt", "in/中文目录.txt"]
+    assert all(r["status"] == "ok" for r in report)
