@@ -4,7 +4,7 @@ openpyxl, a Word table built by python-docx, an HTML table), reads back to the s
 the same places, the same way twice; and any damage to such a file gives items or one clear
 error, never an exception of another kind.
 
-``CATALOG_GRAPH_FUZZ_EXAMPLES`` sets the examples per test (default 40; ``tools/fuzz.py`` runs
+``CATALOG_GRAPH_FUZZ_EXAMPLES`` sets the examples per test (default 25; ``tools/fuzz.py`` runs
 them with thousands).
 """
 
@@ -25,7 +25,7 @@ from catalog_graph.models import RawTable
 from catalog_graph.pipeline import parse_file
 from catalog_graph.readers import read_table
 
-EXAMPLES = int(os.environ.get("CATALOG_GRAPH_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("CATALOG_GRAPH_FUZZ_EXAMPLES", "25"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 

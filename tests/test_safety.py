@@ -27,7 +27,7 @@ from catalog_graph.pipeline import attach_citations
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "raw" / "changzhi_education_catalog.txt"
-EXAMPLES = int(os.environ.get("CATALOG_GRAPH_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("CATALOG_GRAPH_FUZZ_EXAMPLES", "25"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
