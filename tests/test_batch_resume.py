@@ -79,14 +79,22 @@ def kill_when(process: subprocess.Popen, condition: Callable[[], bool]) -> bool:
                 assert time.monotonic() < orphans, "worker processes outlived the killed build"
                 time.sleep(0.05)
             return True
-        assert time.monotonic() < deadline, "the build hung"
+        if time.monotonic() > deadline:
+            process.kill()
+            process.wait()
+            raise AssertionError("the build hung")
         time.sleep(0.002)
     return False
 
 
 def finish(corpus: Path, out: Path, workers: int) -> None:
     process = start_build(corpus, out, workers)
-    _, stderr = process.communicate(timeout=LIMIT)
+    try:
+        _, stderr = process.communicate(timeout=LIMIT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        raise AssertionError("the build hung") from None
     assert process.returncode == 1, stderr.decode()  # broken.docx fails, the rest is built
 
 
