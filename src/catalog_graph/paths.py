@@ -1,23 +1,35 @@
 """Where the project's data files live at run time.
 
 The ontology (vocabularies, queries, the regulation authority, the citation patterns) is
-kept in the repository's ``ontology/`` directory, next to ``src/``; an editable install
-reads it from there.
+kept in the repository's ``ontology/`` directory, next to ``src/``. A wheel (``pip install .``)
+carries a copy of it as ``catalog_graph/ontology/`` (see ``setup.py``); an editable install
+reads the checkout's folder.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 
 
 def ontology_dir() -> Path:
-    """The ``ontology/`` directory (``$CATALOG_GRAPH_ONTOLOGY`` overrides it)."""
+    """The ``ontology/`` directory: ``$CATALOG_GRAPH_ONTOLOGY`` when set, else the copy
+    installed with the package, else the checkout's (an editable install)."""
     override = os.environ.get("CATALOG_GRAPH_ONTOLOGY")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[2] / "ontology"
+    return _installed_ontology_dir()
+
+
+@lru_cache(maxsize=1)
+def _installed_ontology_dir() -> Path:
+    package = Path(__file__).resolve().parent
+    packaged = package / "ontology"
+    if packaged.is_dir():
+        return packaged
+    return package.parents[1] / "ontology"
 
 
 def cache_dir() -> Path | None:
