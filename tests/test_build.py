@@ -135,6 +135,36 @@ def test_graphml_and_gexf_hold_the_same_graph(built: dict[str, Path]) -> None:
     assert sum(1 for _, d in graphml.nodes(data=True) if d["kind"] == "regulation") == 20
 
 
+def test_n_triples_and_json_ld_hold_the_quads_of_graph_nq(built: dict[str, Path]) -> None:
+    out = built["one"]
+    quads = {str(q) for q in ox.parse(path=str(out / "graph.nq"), format=ox.RdfFormat.N_QUADS)}
+    triples = list(ox.parse(path=str(out / "graph.nt"), format=ox.RdfFormat.N_TRIPLES))
+    assert len(triples) == len(set(map(str, triples)))
+    assert {str(t) for t in triples} == {
+        str(ox.Triple(q.subject, q.predicate, q.object))
+        for q in ox.parse(path=str(out / "graph.nq"), format=ox.RdfFormat.N_QUADS)}
+    jsonld = list(ox.parse(path=str(out / "graph.jsonld"), format=ox.RdfFormat.JSON_LD))
+    assert {str(q) for q in jsonld} == quads
+    # a second, independent JSON-LD processor reads the same named graphs
+    import rdflib
+
+    dataset = rdflib.Dataset()
+    dataset.parse(str(out / "graph.jsonld"), format="json-ld")
+    assert len(list(dataset.quads())) == len(quads)
+    assert len({str(g) for _, _, _, g in dataset.quads()}) == 4  # two catalogs, regulations, vocabulary
+
+
+def test_node_link_json_holds_the_graph_of_graphml(built: dict[str, Path]) -> None:
+    out = built["one"]
+    data = json.loads((out / "graph.nodelink.json").read_text(encoding="utf-8"))
+    linked = nx.node_link_graph(data, edges="edges")
+    graphml = nx.read_graphml(out / "graph.graphml", force_multigraph=True)
+    assert linked.is_directed() and linked.is_multigraph()
+    assert dict(linked.nodes(data=True)) == dict(graphml.nodes(data=True))
+    assert sorted((u, v, k, sorted(d.items())) for u, v, k, d in linked.edges(keys=True, data=True)) \
+        == sorted((u, v, k, sorted(d.items())) for u, v, k, d in graphml.edges(keys=True, data=True))
+
+
 def test_iris_do_not_change_between_builds(built: dict[str, Path]) -> None:
     def subjects(out: Path) -> set[str]:
         return {q.subject.value for q in ox.parse(path=str(out / "graph.nq"), format=ox.RdfFormat.N_QUADS)}

@@ -19,9 +19,12 @@ Three stages:
 ``graph.nq``        N-Quads: each catalog's graph (by path), then ``graph/regulations``, then
                     ``graph/vocabulary``; lines sorted within each graph
 ``graph.ttl``       the same triples as Turtle (graphs merged), subjects sorted within each part
+``graph.nt``        the same triples as N-Triples, in the order of graph.nq
+``graph.jsonld``    the same quads as expanded JSON-LD, one named graph per catalog
 ``graph.graphml``   the networkx MultiDiGraph (catalogs, items, regulations, provisions, issuers),
                     written piece by piece (:mod:`catalog_graph.graphfiles`)
 ``graph.gexf``      the same, for Gephi
+``graph.nodelink.json``  the same as networkx node-link JSON (``nodes`` and ``edges``)
 ``store/``          the pyoxigraph store, bulk-loaded from graph.nq, that ``query`` reads
 ``report.json``     one entry per input: path, status ok|failed, items, citations, triples,
                     warnings, error
@@ -58,7 +61,9 @@ from .workers import Died, Done, default_workers, run_local
 __all__ = ["CATALOG_SUFFIXES", "OUTPUTS", "BuildSummary", "FileResult", "Setup", "build",
            "collect_inputs", "convert_data", "convert_file"]
 
-OUTPUTS = ("items.jsonl", "graph.nq", "graph.ttl", "graph.graphml", "graph.gexf", "report.json")
+OUTPUTS = ("items.jsonl", "graph.nq", "graph.ttl", "graph.nt", "graph.jsonld", "graph.graphml",
+           "graph.gexf", "graph.nodelink.json", "report.json")
+_STREAMED = ("items.jsonl", "graph.nq", "graph.ttl", "graph.nt", "graph.jsonld")
 
 # what a killed build may leave in DIR: temporary files and store folders (see _clean)
 _TEMPORARY_PREFIXES = tuple(f".{name}." for name in OUTPUTS) + (".graph.",)
@@ -79,6 +84,7 @@ class FileResult:
     items_jsonl: bytes = b""
     nquads: bytes = b""
     turtle: bytes = b""
+    jsonld: bytes = b""
     catalog: Catalog | None = None
     regulations: list[Regulation] = field(default_factory=list)
     provisions: set[tuple[str, tuple[int | None, ...]]] = field(default_factory=set)
@@ -136,7 +142,7 @@ def _new_resolver(authority: tuple[str, ...] = ()) -> Any:
 def _process(display: str, path: Path, iris: Iris, authority: tuple[str, ...] = ()) -> FileResult:
     from .output import item_json
     from .pipeline import parse_file
-    from .rdf import catalog_quads, nquads, turtle_body
+    from .rdf import catalog_quads, jsonld_graphs, nquads, turtle_body
 
     resolver = _new_resolver(authority)
     catalog = parse_file(path, resolver, display=display)
@@ -155,7 +161,8 @@ def _process(display: str, path: Path, iris: Iris, authority: tuple[str, ...] = 
         path=display, items=len(catalog.items), citations=citations, triples=len(lines),
         warnings=warnings,
         items_jsonl="".join(item_json(item) + "\n" for item in catalog.items).encode("utf-8"),
-        nquads=b"".join(lines), turtle=turtle_body(part.quads), catalog=catalog,
+        nquads=b"".join(lines), turtle=turtle_body(part.quads), jsonld=jsonld_graphs(part.quads),
+        catalog=catalog,
         regulations=[r for r in regulations if r is not None], provisions=part.provisions,
         concepts=part.concepts, time_limits=part.time_limits,
     )
@@ -187,8 +194,10 @@ def _convert(display: str, path: Path, setup: Setup) -> Entry:
     return Entry(
         report=result.report(),
         blobs={"items": result.items_jsonl, "nquads": result.nquads, "turtle": result.turtle,
+               "jsonld": result.jsonld,
                "graphml_nodes": pieces.graphml_nodes, "graphml_edges": pieces.graphml_edges,
-               "gexf_nodes": pieces.gexf_nodes, "gexf_edges": pieces.gexf_edges},
+               "gexf_nodes": pieces.gexf_nodes, "gexf_edges": pieces.gexf_edges,
+               "nodelink_nodes": pieces.nodelink_nodes, "nodelink_edges": pieces.nodelink_edges},
         regulations=[r.to_dict() for r in result.regulations],
         provisions=sorted(result.provisions, key=lambda p: (p[0], [-1 if v is None else v
                                                                    for v in p[1]])),
@@ -433,10 +442,12 @@ class _Assembly:
         self.summary = summary
         self.progress = progress
         self.outputs = {name: _AtomicFile(out_dir / name)
-                        for name in ("items.jsonl", "graph.nq", "graph.ttl", "report.json")}
+                        for name in (*_STREAMED, "report.json")}
         self.graph_files = GraphFiles(out_dir)
         self.store = _StoreLoader(out_dir)
         self.outputs["graph.ttl"].write(prefix_header())
+        self.outputs["graph.jsonld"].write(b"[\n")
+        self.jsonld_tail = b""  # the last part's ",\n", written only when another part follows
         self.reports = 0
         # regulation id → its distinct records (JSON → record), in the order first seen
         self.records: dict[str, dict[str, dict[str, Any]]] = {}
@@ -458,11 +469,11 @@ class _Assembly:
             summary.failed.append(report)
         else:
             outputs["items.jsonl"].write(entry.blob("items"))
-            outputs["graph.nq"].write(entry.blob("nquads"))
-            self.store.write(entry.blob("nquads"))
-            outputs["graph.ttl"].write(entry.blob("turtle"))
+            self._write_quads(entry.blob("nquads"), entry.blob("turtle"), entry.blob("jsonld"))
             self.graph_files.add(Pieces(entry.blob("graphml_nodes"), entry.blob("graphml_edges"),
-                                        entry.blob("gexf_nodes"), entry.blob("gexf_edges")),
+                                        entry.blob("gexf_nodes"), entry.blob("gexf_edges"),
+                                        entry.blob("nodelink_nodes"),
+                                        entry.blob("nodelink_edges")),
                                  entry.attributes)
             for record in entry.regulations:
                 known = self.records.setdefault(record["id"], {})
@@ -476,10 +487,25 @@ class _Assembly:
             summary.triples += report["triples"]
         self.progress.file_done(report, cached)
 
+    def _write_quads(self, lines: bytes, turtle: bytes, jsonld: bytes) -> None:
+        """One part's quads (N-Quads lines) to graph.nq, the store, graph.nt, and its Turtle and
+        JSON-LD (ending in ",\n") to theirs."""
+        from .rdf import triple_line
+
+        outputs = self.outputs
+        outputs["graph.nq"].write(lines)
+        self.store.write(lines)
+        outputs["graph.nt"].write(b"".join(triple_line(line)
+                                           for line in lines.splitlines(keepends=True)))
+        outputs["graph.ttl"].write(turtle)
+        if jsonld:
+            outputs["graph.jsonld"].write(self.jsonld_tail + jsonld[:-2])
+            self.jsonld_tail = jsonld[-2:]
+
     def finish(self, iris: Iris) -> None:
         """The shared graphs, then every file committed and the store loaded."""
         from .graphfiles import shared_pieces
-        from .rdf import nquads, regulation_quads, turtle_body, vocabulary_quads
+        from .rdf import jsonld_graphs, nquads, regulation_quads, turtle_body, vocabulary_quads
         from .resolve import merge_regulations
 
         self.progress.step("shared graphs")
@@ -490,17 +516,17 @@ class _Assembly:
         for quads in (reg_quads, vocabulary_quads(self.concepts | kinds, iris, self.time_limits)):
             lines = b"".join(nquads(quads))
             self.summary.triples += lines.count(b"\n")
-            self.outputs["graph.nq"].write(lines)
-            self.store.write(lines)
-            self.outputs["graph.ttl"].write(turtle_body(quads))
+            self._write_quads(lines, turtle_body(quads), jsonld_graphs(quads))
         self.summary.regulations = len(regulations)
         self.graph_files.add(shared_pieces(regulations, self.cited, self.provisions, iris))
         self.outputs["report.json"].write(b"\n]\n")
-        for name in ("items.jsonl", "graph.nq", "graph.ttl"):
+        self.outputs["graph.jsonld"].write(b"\n]\n")
+        for name in _STREAMED:
             self.outputs[name].commit()
         self.progress.step("graph files")
         for name, write in (("graph.graphml", self.graph_files.write_graphml),
-                            ("graph.gexf", self.graph_files.write_gexf)):
+                            ("graph.gexf", self.graph_files.write_gexf),
+                            ("graph.nodelink.json", self.graph_files.write_node_link)):
             output = _AtomicFile(self.out_dir / name)
             try:
                 write(output.fh)

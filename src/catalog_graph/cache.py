@@ -43,8 +43,8 @@ ENTRIES_DIR = "entries"
 _MAGIC = b"catalog-graph cache entry 1\n"
 _CHUNK = 1 << 20
 
-BLOBS = ("items", "nquads", "turtle", "graphml_nodes", "graphml_edges", "gexf_nodes",
-         "gexf_edges")
+BLOBS = ("items", "nquads", "turtle", "jsonld", "graphml_nodes", "graphml_edges", "gexf_nodes",
+         "gexf_edges", "nodelink_nodes", "nodelink_edges")
 
 # in ontology/: what query and validate read, not build
 _NOT_READ_BY_BUILD = ("queries", "shapes.ttl")
@@ -59,14 +59,15 @@ _LIBRARIES = ("pyoxigraph", "jieba", "pdfplumber", "pdfminer.six", "openpyxl", "
 
 @lru_cache(maxsize=1)
 def _code_digest() -> str:
-    """SHA-256 of this package's files (web assets aside) and the readers' library versions."""
+    """SHA-256 of this package's files (web assets and the packaged ontology aside: fingerprint
+    hashes what build reads of it) and the readers' library versions."""
     from importlib import metadata
 
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*")):
         rel = path.relative_to(package)
-        if (not path.is_file() or rel.parts[0] in ("web", "__pycache__")
+        if (not path.is_file() or rel.parts[0] in ("web", "ontology", "__pycache__")
                 or "__pycache__" in rel.parts or path.suffix == ".pyc"):
             continue
         digest.update(rel.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")

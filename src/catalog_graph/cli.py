@@ -188,7 +188,8 @@ def viz(directory: Path, output: Path, max_nodes: int, focus: str | None, top: i
 def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, scheduler: str | None,
           base: str | None, authority: tuple[Path, ...]) -> None:
     """Files and folders of catalogs → the graph in DIR: items.jsonl, graph.nq, graph.ttl,
-    graph.graphml, graph.gexf, store/, report.json.
+    graph.nt, graph.jsonld, graph.graphml, graph.gexf, graph.nodelink.json, store/,
+    report.json.
 
     Folders are searched recursively for catalogs of every format (hidden and temporary files
     skipped). Inputs unchanged since the last build into DIR are taken from DIR/.cache, not

@@ -1,4 +1,5 @@
-"""GraphML and GEXF files written piece by piece, so a build never holds the whole graph.
+"""GraphML, GEXF and node-link JSON files written piece by piece, so a build never holds the
+whole graph.
 
 The nodes, edges and attributes are those of :class:`catalog_graph.nx.GraphBuilder` (the same
 graph networkx would write; ``networkx.read_graphml`` and ``read_gexf`` give it back). A worker
@@ -11,7 +12,9 @@ each file with its attribute declarations on :meth:`GraphFiles.write`:
 - GraphML: every node, then every edge; key ids name the attribute (``node.kind``), an edge's
   ``id`` is its networkx key;
 - GEXF 1.2: ``<nodes>`` then ``<edges>``, edges numbered from 0 in file order, the networkx
-  key in the ``networkx_key`` attribute as networkx writes it.
+  key in the ``networkx_key`` attribute as networkx writes it;
+- node-link JSON (``networkx.node_link_graph(data, edges="edges")`` reads it): ``nodes`` then
+  ``edges``, one object a line.
 
 Within a piece, nodes are sorted by id, edges by (source, target, key), attributes by name:
 the same pieces always give the same bytes.
@@ -19,9 +22,9 @@ the same pieces always give the same bytes.
 
 from __future__ import annotations
 
+import json
 import os
 import re
-import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -104,6 +107,8 @@ class Pieces:
     graphml_edges: bytes = b""
     gexf_nodes: bytes = b""
     gexf_edges: bytes = b""  # edge numbers left as a placeholder
+    nodelink_nodes: bytes = b""  # one JSON object a line, each followed by a comma
+    nodelink_edges: bytes = b""
     attributes: set[tuple[str, str, str]] = field(default_factory=set)  # (scope, name, type)
 
 
@@ -114,8 +119,10 @@ def pieces(nodes: Iterable[tuple[str, Mapping[str, Any]]],
     out = Pieces()
     gm: list[str] = []
     gx: list[str] = []
+    nl: list[str] = []
     for node, data in sorted(nodes, key=lambda n: n[0]):
         items = sorted(data.items())
+        nl.append(_json_line({**dict(items), "id": node}))
         gm.append(f"<node id={_attr(node)}>\n")
         for name, value in items:
             out.attributes.add(("node", name, _type(value)))
@@ -133,9 +140,11 @@ def pieces(nodes: Iterable[tuple[str, Mapping[str, Any]]],
         gx.append("      </node>\n")
     out.graphml_nodes = "".join(gm).encode("utf-8")
     out.gexf_nodes = "".join(gx).encode("utf-8")
-    gm, gx = [], []
+    out.nodelink_nodes = "".join(nl).encode("utf-8")
+    gm, gx, nl = [], [], []
     for source, target, key, data in sorted(edges, key=lambda e: (e[0], e[1], e[2])):
         items = sorted(data.items())
+        nl.append(_json_line({**dict(items), "source": source, "target": target, "key": key}))
         gm.append(f"<edge source={_attr(source)} target={_attr(target)} id={_attr(key)}>\n")
         for name, value in items:
             out.attributes.add(("edge", name, _type(value)))
@@ -150,7 +159,12 @@ def pieces(nodes: Iterable[tuple[str, Mapping[str, Any]]],
         gx.append("        </attvalues>\n      </edge>\n")
     out.graphml_edges = "".join(gm).encode("utf-8")
     out.gexf_edges = "".join(gx).encode("utf-8")
+    out.nodelink_edges = "".join(nl).encode("utf-8")
     return out
+
+
+def _json_line(value: Mapping[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + ",\n"
 
 
 def catalog_pieces(catalog: Catalog, iris: Iris) -> Pieces:
@@ -192,10 +206,15 @@ class _Spool:
     def write(self, data: bytes) -> None:
         self.fh.write(data)
 
-    def copy_to(self, out: IO[bytes]) -> None:
+    def copy_to(self, out: IO[bytes], drop_last: int = 0) -> None:
+        """Copy what was written to ``out``, but for its last ``drop_last`` bytes."""
         self.fh.flush()
+        size = self.fh.seek(0, os.SEEK_END) - drop_last
         self.fh.seek(0)
-        shutil.copyfileobj(self.fh, out, 1 << 20)
+        while size > 0:
+            chunk = self.fh.read(min(size, 1 << 20))
+            out.write(chunk)
+            size -= len(chunk)
 
     def close(self) -> None:
         self.fh.close()
@@ -206,14 +225,16 @@ class _Spool:
 
 
 class GraphFiles:
-    """``graph.graphml`` and ``graph.gexf`` assembled from pieces (see the module docstring)."""
+    """``graph.graphml``, ``graph.gexf`` and ``graph.nodelink.json`` assembled from pieces (see
+    the module docstring)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self.attributes: dict[tuple[str, str], set[str]] = {}
         self.edges = 0
         self._spools = {name: _Spool(self.folder, f"graph.{name}")
-                        for name in ("graphml_nodes", "graphml_edges", "gexf_nodes", "gexf_edges")}
+                        for name in ("graphml_nodes", "graphml_edges", "gexf_nodes", "gexf_edges",
+                                     "nodelink_nodes", "nodelink_edges")}
 
     def add(self, piece: Pieces, attributes: Iterable[tuple[str, str, str]] | None = None) -> None:
         """Append one piece (``attributes``: its attribute types, when it came from the cache)."""
@@ -231,6 +252,8 @@ class GraphFiles:
                 out.append(part)
                 self.edges += 1
             spools["gexf_edges"].write(b"".join(out))
+        spools["nodelink_nodes"].write(piece.nodelink_nodes)
+        spools["nodelink_edges"].write(piece.nodelink_edges)
 
     def _declared(self) -> list[tuple[str, str, str]]:
         """(scope, name, type) of every attribute; a name seen with several types is a string."""
@@ -264,6 +287,13 @@ class GraphFiles:
         out.write(b"    </nodes>\n    <edges>\n")
         self._spools["gexf_edges"].copy_to(out)
         out.write(b"    </edges>\n  </graph>\n</gexf>\n")
+
+    def write_node_link(self, out: IO[bytes]) -> None:
+        out.write(b'{"directed":true,"multigraph":true,"graph":{},"nodes":[\n')
+        for name in ("nodelink_nodes", "nodelink_edges"):
+            spool = self._spools[name]
+            spool.copy_to(out, drop_last=2 if spool.fh.tell() else 0)  # the last ",\n"
+            out.write(b'\n],"edges":[\n' if name == "nodelink_nodes" else b"\n]}\n")
 
     def close(self) -> None:
         """Remove the temporary files."""

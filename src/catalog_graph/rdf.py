@@ -553,6 +553,29 @@ def turtle_body(quads: Iterable[Any]) -> bytes:
     return b"".join(lines[start:])
 
 
+def jsonld_graphs(quads: Iterable[Any]) -> bytes:
+    """Quads as expanded JSON-LD named graphs (``{"@id": graph, "@graph": [nodes]}``), each
+    followed by ``,`` and a newline, without the enclosing array: the parts of catalogs with
+    distinct graphs concatenate (drop the last comma and add ``[`` and ``]``) into one document.
+    Sorted, so the same quads give the same bytes."""
+    import pyoxigraph as ox
+
+    ordered = sorted(set(quads), key=lambda q: (str(q.graph_name), str(q.subject),
+                                                str(q.predicate), str(q.object)))
+    if not ordered:
+        return b""
+    data = ox.serialize(ordered, format=ox.RdfFormat.JSON_LD).strip()
+    assert data[:1] == b"[" and data[-1:] == b"]", data[:20]
+    return data[1:-1] + b",\n"
+
+
+def triple_line(quad_line: bytes) -> bytes:
+    """An N-Quads line of a named graph → the N-Triples line of its triple. The graph name is
+    the line's last term, an IRI, which holds neither a space nor ``<``."""
+    cut = quad_line.rfind(b" <")
+    return quad_line[:cut] + b" .\n"
+
+
 FORMATS = ("turtle", "nt", "nquads", "trig", "json-ld")
 
 
