@@ -14,6 +14,7 @@ from catalog_graph.authority import AUTHORITY_ENV, Authority, builtin_authority_
 from catalog_graph.citations import cite, default_resolver
 from catalog_graph.docnumbers import issuer_codes, normalize_doc_number
 from catalog_graph.errors import CatalogError
+from catalog_graph.models import Citation
 from catalog_graph.resolve import Resolver
 
 ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -66,6 +67,61 @@ def test_short_title_does_not_reach_into_another_cell(resolver: Resolver) -> Non
     [c] = cite("《条例》第二十条", resolver)
     assert c.regulation is None
     assert c.warnings == ["《条例》 refers to no document named earlier in the text"]
+
+
+def test_a_title_that_is_only_a_kind_is_resolved_by_its_number(resolver: Resolver) -> None:
+    citations = cite("《国务院办公厅关于进一步做好高校毕业生等青年就业创业工作的通知》（国办发〔2022〕13号）；"
+                     "《通知》（国办发〔2023〕5号）", resolver)
+    assert [c.regulation for c in citations] == ["guobanfa-2022-13", "guobanfa-2023-5"]
+    assert citations[1].warnings == []
+    assert [r.id for r in resolver.regulations()] == ["guobanfa-2022-13", "guobanfa-2023-5"]
+
+
+def test_two_notices_unknown_to_the_authority_stay_two_nodes(resolver: Resolver) -> None:
+    citations = cite("《长治市人民政府办公室关于做好政务公开工作的通知》（长政办发〔2021〕3号）；"
+                     "《通知》（长政办发〔2021〕12号）", resolver)
+    assert [c.regulation for c in citations] == ["changzhengbanfa-2021-3",
+                                                 "changzhengbanfa-2021-12"]
+    second = resolver.regulation("changzhengbanfa-2021-12")
+    assert second.title == "长政办发〔2021〕12号"  # 通知 is no title: the number names it
+    assert second.aliases == []
+
+
+@pytest.mark.parametrize("title", ["通知", "的通知", "关于的通知", "该通知", "规划的通知"])
+def test_a_kind_with_a_number_never_borrows_an_earlier_document(title: str,
+                                                                resolver: Resolver) -> None:
+    earlier = Citation(text="x", start=0, end=1, title="长治市人民政府办公室关于做好政务公开工作的通知",
+                       doc_number="长政办发〔2021〕3号")
+    later = Citation(text="y", start=2, end=3, title=title, doc_number="长政办发〔2021〕12号")
+    resolver.resolve([earlier, later])
+    assert (earlier.regulation, later.regulation) == ("changzhengbanfa-2021-3",
+                                                      "changzhengbanfa-2021-12")
+
+
+def test_a_kind_without_a_number_still_refers_back(resolver: Resolver) -> None:
+    earlier = Citation(text="x", start=0, end=1, title="长治市人民政府办公室关于做好政务公开工作的通知",
+                       doc_number="长政办发〔2021〕3号")
+    later = Citation(text="y", start=2, end=3, title="该通知")
+    resolver.resolve([earlier, later])
+    assert later.regulation == earlier.regulation == "changzhengbanfa-2021-3"
+
+
+def test_a_title_cited_with_two_numbers_lends_neither(resolver: Resolver) -> None:
+    citations = cite("《长治市教育局政务公开工作制度》（长教发〔2020〕3号）；"
+                     "《长治市教育局政务公开工作制度》（长教发〔2020〕4号）；"
+                     "《长治市教育局政务公开工作制度》第五条", resolver)
+    first, second, third = (c.regulation for c in citations)
+    assert len({first, second, third}) == 3
+    assert third.startswith("t-")
+    assert citations[2].warnings == [
+        "title is cited in this text with 2 doc numbers (长教发〔2020〕3号, 长教发〔2020〕4号); "
+        "this mention, without one, is none of them"]
+
+
+def test_a_kind_the_authority_knows_as_a_title_is_that_document(resolver: Resolver) -> None:
+    [short, full] = cite("《宪法》第二条；《中华人民共和国宪法》第三条", resolver)
+    assert short.regulation == full.regulation
+    assert short.warnings == []
 
 
 def test_truncated_title_with_the_same_number_is_the_same_document(resolver: Resolver) -> None:

@@ -11,6 +11,12 @@ citation's ``regulation`` to a stable id, checking it against the authority
 - ``《条例》`` (a title that is only a kind: 条例, 办法, 实施细则 …) is the nearest document of
   that kind named before it in the same text; a title cited twice in one text is one
   document, the number of one mention serving both.
+- A title that is only a kind, written with a doc number (``《通知》（国办发〔2023〕5号）``,
+  or a fragment left of a title cut short: ``的通知``), is resolved by the number alone:
+  such a title tells no document from another, so it neither refers back nor is matched.
+- Titles alone never join citations whose doc numbers disagree: a doc number that names a
+  document is its key, and a title cited twice in one text with two numbers lends neither to
+  a mention without one (which is warned about).
 - A title cut off (``国务院办公厅关于全面推行行政执法公示制度执法全过程记录制度``) with the
   same doc number is the same document, with a warning that the title is incomplete.
 
@@ -22,7 +28,8 @@ Checks, reported as citation warnings (short, deterministic English sentences):
 - a document that is no longer in force (and what replaced it);
 - a title shared by several documents (the latest is taken);
 - a title starting 关于 with neither issuer nor doc number (it may name several documents);
-- a short title with nothing before it to refer to.
+- a short title with nothing before it to refer to;
+- a title cited in the same text with several doc numbers, then once without one.
 
 Ids depend only on the regulation (its normalized doc number, or the key of its title when
 it has none) and on the authority, never on what was seen before: every catalog, run and
@@ -52,7 +59,7 @@ from .authority import (
 )
 from .docnumbers import parse_doc_number
 from .models import Citation, Regulation
-from .titles import short_titles, title_issuers, title_key
+from .titles import doc_kind, is_generic_title, short_titles, title_issuers, title_key
 
 __all__ = ["Resolver", "merge_regulations", "regulation_id"]
 
@@ -77,7 +84,7 @@ class _Seen:
     observations: set[tuple[str | None, tuple[str, ...], str | None]] = field(default_factory=set)
 
     def regulation(self) -> Regulation:
-        titles = {t for t, _, _ in self.observations if t and t not in short_titles()}
+        titles = {t for t, _, _ in self.observations if t and not is_generic_title(t)}
         if self.entry is not None:
             e = self.entry
             aliases = (set(e.aliases) | titles) - {e.title}
@@ -96,10 +103,18 @@ def _entry_label(entry: AuthorityEntry) -> str:
 
 
 def _short_kind(title: str) -> str:
+    """The kind a short title refers back to: 本条例 → 条例; 的通知 → 通知."""
     for prefix in ("上述", "本", "该"):
         if title.startswith(prefix):
-            return title[len(prefix):]
-    return title
+            title = title[len(prefix):]
+            break
+    if title in short_titles():
+        return title
+    return doc_kind(title) or title
+
+
+# a title's key in one text → the regulations cited by it there: id → (entry, doc number)
+_ByKey = dict[str, dict[str, tuple[AuthorityEntry | None, str | None]]]
 
 
 class Resolver:
@@ -130,21 +145,25 @@ class Resolver:
         ``doc_number`` stay as written)."""
         # numbered and authority-known citations first, so a bare title cited again in the
         # same text can borrow their resolution whatever the order of mention
+        back = [self._refers_back(c) for c in citations]
         deferred: list[Citation] = []
-        by_key: dict[str, tuple[str, AuthorityEntry | None, str | None]] = {}
-        for c in citations:
-            if c.title and c.title in short_titles():
-                continue
-            if not self._resolve_one(c, by_key):
+        by_key: _ByKey = {}
+        for c, refers_back in zip(citations, back, strict=True):
+            if not refers_back and not self._resolve_one(c, by_key):
                 deferred.append(c)
         for c in deferred:
-            key = title_key(c.title) if c.title else None
-            if key is not None and key in by_key:
-                rid, entry, number = by_key[key]
+            found = by_key.get(title_key(c.title)) if c.title else None
+            if found is not None and len(found) == 1:
+                [(rid, (entry, number))] = found.items()
                 self._attach(c, rid, entry, number)
-            else:
-                self._attach_new(c, by_key)
-        self._resolve_shorts(citations)
+                continue
+            if found:  # one title, several numbers: the mention without one is none of them
+                numbers = ", ".join(n or (e.doc_number if e else None) or rid
+                                    for rid, (e, n) in found.items())
+                c.warnings.append(f"title is cited in this text with {len(found)} doc numbers "
+                                  f"({numbers}); this mention, without one, is none of them")
+            self._attach_new(c, by_key)
+        self._resolve_shorts(citations, back)
 
     def regulations(self) -> list[Regulation]:
         """The regulations cited so far, sorted by id."""
@@ -169,16 +188,32 @@ class Resolver:
 
     # ------------------------------------------------------------------ steps
 
-    def _resolve_one(self, c: Citation, by_key: dict) -> bool:
+    def _generic(self, title: str | None) -> bool:
+        """A title that names only a kind (``通知``, ``本办法``, ``的通知``), unless the authority
+        knows a document by it (``宪法``)."""
+        return is_generic_title(title) and self.authority.by_title(title, headless=False) is None
+
+    def _refers_back(self, c: Citation) -> bool:
+        """A title that is only a kind refers to a document named earlier in the text, unless
+        its doc number names the document (``《通知》（国办发〔2023〕5号）``)."""
+        if not self._generic(c.title):
+            return False
+        number = parse_doc_number(c.doc_number) if c.doc_number else None
+        return number is None or (number.regulation_id() is None and
+                                  self.authority.by_doc_number(number.normalized) is None)
+
+    def _resolve_one(self, c: Citation, by_key: _ByKey) -> bool:
         """Resolve by number and by authority; False when only a new title-keyed node
-        would do (left for after the whole text is seen)."""
+        would do (left for after the whole text is seen). A title that is only a kind is
+        not matched: the number alone decides."""
         auth = self.authority
+        title = None if self._generic(c.title) else c.title
         number = parse_doc_number(c.doc_number) if c.doc_number else None
         by_number = auth.by_doc_number(number.normalized) if number else None
-        by_title = auth.by_title(c.title, headless=number is None) if c.title else None
+        by_title = auth.by_title(title, headless=number is None) if title else None
         entry: AuthorityEntry | None = None
         if by_number is not None:
-            agreement = Authority.title_agrees(by_number, c.title) if c.title else "same"
+            agreement = Authority.title_agrees(by_number, title) if title else "same"
             if agreement is not None or by_title is None:
                 entry = by_number
                 if agreement == "truncated":
@@ -212,9 +247,10 @@ class Resolver:
             self._attach(c, number.regulation_id(), None, number.normalized)  # type: ignore[arg-type]
         else:
             return False
-        if c.title:
-            by_key.setdefault(title_key(c.title), (c.regulation, entry, None if entry else
-                                                   (number.normalized if number else None)))
+        if title:
+            assert c.regulation is not None
+            by_key.setdefault(title_key(title), {}).setdefault(
+                c.regulation, (entry, None if entry else (number.normalized if number else None)))
         return True
 
     def _warn_ambiguous(self, c: Citation, entry: AuthorityEntry) -> None:
@@ -239,7 +275,7 @@ class Resolver:
             if not c.doc_type and entry.doc_type:
                 c.doc_type = entry.doc_type
 
-    def _attach_new(self, c: Citation, by_key: dict) -> None:
+    def _attach_new(self, c: Citation, by_key: _ByKey) -> None:
         """A node keyed by the title alone: with the issuers written before its marks when
         the title names none (国务院办公厅《关于…》 is keyed as 国务院办公厅关于…)."""
         if not c.title:
@@ -256,29 +292,36 @@ class Resolver:
         rid = regulation_id(None, keyed)
         assert rid is not None
         self._attach(c, rid, None, None)
-        by_key.setdefault(title_key(c.title), (rid, None, None))
+        by_key.setdefault(title_key(c.title), {rid: (None, None)})
 
-    def _resolve_shorts(self, citations: list[Citation]) -> None:
-        """Resolve each short title (《条例》) to the latest citation before it, resolved and
-        not itself short, of its kind (same doc_type, or a title ending in the kind).
+    def _resolve_shorts(self, citations: list[Citation], back: list[bool]) -> None:
+        """Resolve each short title (《条例》; ``back`` marks them) to the latest citation
+        before it, resolved and not itself short, of its kind (same doc_type, or a title
+        ending in the kind), unless their doc numbers disagree.
 
         One pass, remembering the latest such citation per doc_type and per kind (looking back
         from every short title cost the square of their number in a long text)."""
-        shorts = short_titles()
-        kinds = {_short_kind(c.title) for c in citations if c.title and c.title in shorts}
+        kinds = {_short_kind(c.title) for c, b in zip(citations, back, strict=True)
+                 if b and c.title}
         if not kinds:
             return
         by_type: dict[str | None, Citation] = {}
         by_kind: dict[str, tuple[int, Citation]] = {}
         typed: dict[str | None, int] = {}
         for k, c in enumerate(citations):
-            if c.title and c.title in shorts:
+            if back[k] and c.title:
                 kind = _short_kind(c.title)
                 found = [(typed[c.doc_type], by_type[c.doc_type])] if c.doc_type in typed else []
                 if kind in by_kind:
                     found.append(by_kind[kind])
-                if found:
-                    self._take_earlier(c, max(found, key=lambda f: f[0])[1])
+                earlier = max(found, key=lambda f: f[0])[1] if found else None
+                if earlier is not None and c.doc_number and earlier.doc_number and \
+                        c.doc_number != earlier.doc_number:
+                    c.warnings.append(f"《{c.title}》 ({c.doc_number}) is not the document "
+                                      f"named before it ({earlier.doc_number}), and its number "
+                                      "names no document by itself")
+                elif earlier is not None:
+                    self._take_earlier(c, earlier)
                 else:
                     c.warnings.append(f"《{c.title}》 refers to no document named earlier in "
                                       "the text")

@@ -75,6 +75,32 @@ def short_titles() -> frozenset[str]:
                      | {"上述" + n for n in names})
 
 
+_GENERIC_WORDS = ("关于", "印发", "转发", "批转", "的", "本", "该", "上述", "有关", "相关", "和", "及",
+                  ",")
+
+
+@cache
+def _generic_title() -> re.Pattern[str]:
+    words = sorted({s for s, kind, _ in _doc_types() if kind} | set(_GENERIC_WORDS),
+                   key=lambda w: (-len(w), w))
+    return re.compile("(?:" + "|".join(map(re.escape, words)) + ")+")
+
+
+def is_generic_title(title: str | None) -> bool:
+    """True for a title that names only a kind, with nothing to tell one document of that kind
+    from another: ``通知``, ``《意见》``, ``该通知``, ``指导意见``, ``实施办法（试行）``, and the
+    fragments left of a title cut short: ``的通知``, ``关于的通知``, ``规划的通知``.
+
+    A doc number written with such a title is the only key to the document it names."""
+    return _is_generic_title(title) if title else False
+
+
+@lru_cache(maxsize=8192)
+def _is_generic_title(title: str) -> bool:
+    key = title_key(_TRAILING_NOTE.sub("", title.strip()))
+    return doc_kind(key) is not None and _generic_title().fullmatch(key) is not None
+
+
 _TRAILING_NOTE = re.compile(r"(?:[（(][^（）()]{1,20}[）)]|\s)+$")
 _ISSUING = re.compile(r"(?:印发|转发|批转|发布|颁布)[《〈<＜][^《》〈〉<>＜＞]*[》〉>＞]$")
 
