@@ -14,8 +14,12 @@ Titles (line breaks inside a title, left by a wrapped table cell, are dropped)
   - ``国务院办公厅关于做好……公开工作的通知（国办发〔2014〕46号）`` — a title without marks,
     ended by its 发文字号: it starts at the bodies before 关于 / 印发 / 转发 (found with jieba),
     after verbs such as 依据 / 根据, and after any list number, sentence end or earlier
-    citation; a 《X》 inside it (``国务院办公厅关于印发《X》的通知（国办发…）``) belongs to it,
-    and such a title is found without a number too (``…关于印发《X》的通知``).
+    citation; a 《X》 inside it (``国务院办公厅关于印发《X》的通知（国办发…）``, and after any
+    words following a 关于 / 印发 / 批转 / 公布 of its clause: ``国务院批转国家教育委员会《X》的
+    通知``, ``关于印发2016年《X》量化指标任务分工的通知``) belongs to it, and such a title is
+    found without a number too (``…关于印发《X》的通知``); so do quoted words
+    (``关于服务“六稳”“六保”进一步做好“放管服”改革有关工作的意见``). Only a kind before the
+    number (``该通知（国办发…）``, ``的通知（…）``) is no title: the citation is the number.
   - ``国务院办公厅《关于…的通知》`` — bodies written before the marks are the issuers.
   - ``中华人民共和国政府信息公开条例第二十条`` — a law's full name without marks, when an
     article follows or nothing does.
@@ -68,6 +72,7 @@ from .titles import (
     doc_kind,
     fold_nested_marks,
     is_article_kind,
+    is_generic_title,
     issuers_before,
     title_issuers,
 )
@@ -93,6 +98,15 @@ _LIST_MARKER_END = re.compile(
 MAX_BARE_TITLE = 300
 _EMBEDDING_VERBS = ("印发", "转发", "批转", "发布", "修改", "废止", "施行", "实施", "贯彻", "落实",
                     "学习", "关于", "执行", "颁布")
+# A head word earlier in the clause also makes a 《X》 part of a longer title
+# (国务院批转国家教育委员会《X》的通知, 关于公布《X》的通知, 关于印发2016年《X》…分工的通知).
+_EMBEDDING_HEADS = ("关于", "印发", "转发", "批转", "公布", "发布", "颁布")
+_CLAUSE_STOPS = set("。；;！？!?\n\r：:，,、》）)")
+_MAX_CLAUSE = 60
+# Quoted words inside a title without marks (关于服务“六稳”“六保”进一步做好…的意见): the
+# quote that closes them, what opens it, and how long they may be.
+_QUOTE_OPENERS = {"”": "“", "」": "「", "』": "『", "’": "‘", "\"": "\""}
+_MAX_QUOTED_WORD = 30
 
 
 def _skip_ws(text: str, pos: int) -> int:
@@ -375,6 +389,7 @@ class _Draft:
     provisions: list[Provision]
     quoted_item_only: bool = False
     issuers_before: tuple[str, ...] = ()  # bodies written before the 《
+    kind_before: bool = False  # only a kind (的通知) written before the number: no title
 
 
 def _tail(text: str, pos: int, numbers: _Numbers, number: DocNumberMatch | None
@@ -425,9 +440,42 @@ def _is_title_tail(tail: str) -> bool:
 
 
 def _embeds(text: str, title: _TitleSpan, lo: int) -> bool:
-    """Whether the text just before a 《X》 makes it part of a longer title (关于印发《X》…)."""
+    """Whether the text just before a 《X》 makes it part of a longer title: a verb right
+    before it (关于印发《X》…), or a head word earlier in its clause, with only words between
+    (国务院批转国家教育委员会《X》…, 关于公布《X》…, 关于印发2016年《X》…)."""
     before = text[lo:title.start].rstrip()
-    return before.endswith(_EMBEDDING_VERBS)
+    if before.endswith(_EMBEDDING_VERBS):
+        return True
+    if not before or not (_is_han(before[-1]) or before[-1].isdigit()):
+        return False
+    end = lo + len(before)
+    k = end
+    while k > lo and end - k < _MAX_CLAUSE and text[k - 1] not in _CLAUSE_STOPS and \
+            not _LIST_MARKER_END.search(text, max(lo, k - 4), k):
+        k -= 1
+    clause = text[k:end]
+    return any(head in clause for head in _EMBEDDING_HEADS)
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _quote_opener(text: str, lo: int, k: int) -> int | None:
+    """Where the quoted word closed at ``k`` opens (a short quote in one clause, as in a
+    title's “放管服”), or None."""
+    opener = _QUOTE_OPENERS.get(text[k])
+    if opener is None:
+        return None
+    j = k - 1
+    while j >= lo and k - j <= _MAX_QUOTED_WORD:
+        ch = text[j]
+        if ch == opener:
+            return j if j < k - 1 else None
+        if ch in _HARD_STOPS or ch in "《》":
+            return None
+        j -= 1
+    return None
 
 
 def _number_bounds(text: str, n: DocNumberMatch) -> tuple[int, int, bool]:
@@ -467,6 +515,11 @@ def _left_boundary(text: str, lo: int, hi: int, titles: list[_TitleSpan]) -> int
         if ch in "\r\n" and _line_continues(text, lo, k):
             k -= 1
             continue
+        if ch in _QUOTE_OPENERS:
+            opener = _quote_opener(text, lo, k)
+            if opener is not None:  # a quoted word inside the title: “放管服”
+                k = opener - 1
+                continue
         if ch in _HARD_STOPS:
             return k + 1
         found = bisect_left(titles, k + 1, key=lambda t: t.end) if ch == "》" else len(titles)
@@ -489,15 +542,18 @@ def _bare_draft(text: str, n: DocNumberMatch, lo: int, titles: list[_TitleSpan])
     segment = text[left:seg_end]
     title = None
     start = seg_end if bracketed else n.start
+    kind_only = False
     if segment.strip():
         offset = bare_title_start(segment)
         candidate = segment[offset:].rstrip()
-        if candidate and (_looks_like_title(candidate) or title_issuers(candidate)):
+        if is_generic_title(candidate):  # 通知（国办发…）, 该意见（…）: the number names it
+            kind_only = True
+        elif candidate and (_looks_like_title(candidate) or title_issuers(candidate)):
             title = candidate
             start = left + offset
     if not bracketed and title is None:
         start = n.start
-    return _Draft(start, end, title, n, [])
+    return _Draft(start, end, title, n, [], kind_before=kind_only)
 
 
 def _finish(text: str, d: _Draft) -> Citation:
@@ -588,7 +644,7 @@ def find_citations(text: str) -> list[Citation]:
             n = anchor
             assert isinstance(n, DocNumberMatch)
             d = _bare_draft(text, n, cursor, titles)
-            if d.title is None and _next_is_title(text, d.end, anchors, k):
+            if d.title is None and not d.kind_before and _next_is_title(text, d.end, anchors, k):
                 pending = n
                 cursor = d.end
                 continue

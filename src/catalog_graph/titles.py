@@ -11,6 +11,8 @@
 - ``bare_title_start``: where a title written without 《》 starts, before a 发文字号
   (``依据国务院办公厅关于…的通知（国办发〔2014〕46号）`` starts at 国务院办公厅). Uses jieba with
   the bodies as a user dictionary; jieba is imported and initialized only here, on first use.
+- ``is_generic_title``: a title that names only a kind (``通知``, ``该意见``, ``的通知``), which
+  tells no document from another.
 - ``title_key`` / ``enclosed_title`` / ``headless_key``: spellings folded for matching
   (《》〈〉<>＜＞ dropped, full-width folded, a leading 中华人民共和国 dropped).
 """
