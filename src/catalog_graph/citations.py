@@ -449,8 +449,11 @@ def _embeds(text: str, title: _TitleSpan, lo: int) -> bool:
     if not before or not (_is_han(before[-1]) or before[-1].isdigit()):
         return False
     end = lo + len(before)
+    floor = max(lo, end - _MAX_CLAUSE)
+    if not any(head in text[floor:end] for head in _EMBEDDING_HEADS):
+        return False
     k = end
-    while k > lo and end - k < _MAX_CLAUSE and text[k - 1] not in _CLAUSE_STOPS and \
+    while k > floor and text[k - 1] not in _CLAUSE_STOPS and \
             not _LIST_MARKER_END.search(text, max(lo, k - 4), k):
         k -= 1
     clause = text[k:end]

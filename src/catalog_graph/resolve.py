@@ -145,11 +145,14 @@ class Resolver:
         ``doc_number`` stay as written)."""
         # numbered and authority-known citations first, so a bare title cited again in the
         # same text can borrow their resolution whatever the order of mention
-        back = [self._refers_back(c) for c in citations]
+        back: list[bool] = []
         deferred: list[Citation] = []
         by_key: _ByKey = {}
-        for c, refers_back in zip(citations, back, strict=True):
-            if not refers_back and not self._resolve_one(c, by_key):
+        for c in citations:
+            generic = is_generic_title(c.title) and self._generic(c.title)
+            refers_back = generic and self._refers_back(c)
+            back.append(refers_back)
+            if not refers_back and not self._resolve_one(c, by_key, generic):
                 deferred.append(c)
         for c in deferred:
             found = by_key.get(title_key(c.title)) if c.title else None
@@ -194,20 +197,18 @@ class Resolver:
         return is_generic_title(title) and self.authority.by_title(title, headless=False) is None
 
     def _refers_back(self, c: Citation) -> bool:
-        """A title that is only a kind refers to a document named earlier in the text, unless
-        its doc number names the document (``《通知》（国办发〔2023〕5号）``)."""
-        if not self._generic(c.title):
-            return False
+        """Whether a title that is only a kind refers to a document named earlier in the text:
+        unless its doc number names the document (``《通知》（国办发〔2023〕5号）``)."""
         number = parse_doc_number(c.doc_number) if c.doc_number else None
         return number is None or (number.regulation_id() is None and
                                   self.authority.by_doc_number(number.normalized) is None)
 
-    def _resolve_one(self, c: Citation, by_key: _ByKey) -> bool:
+    def _resolve_one(self, c: Citation, by_key: _ByKey, generic: bool) -> bool:
         """Resolve by number and by authority; False when only a new title-keyed node
-        would do (left for after the whole text is seen). A title that is only a kind is
-        not matched: the number alone decides."""
+        would do (left for after the whole text is seen). A title that is only a kind
+        (``generic``) is not matched: the number alone decides."""
         auth = self.authority
-        title = None if self._generic(c.title) else c.title
+        title = None if generic else c.title
         number = parse_doc_number(c.doc_number) if c.doc_number else None
         by_number = auth.by_doc_number(number.normalized) if number else None
         by_title = auth.by_title(title, headless=number is None) if title else None
@@ -301,10 +302,10 @@ class Resolver:
 
         One pass, remembering the latest such citation per doc_type and per kind (looking back
         from every short title cost the square of their number in a long text)."""
+        if True not in back:
+            return
         kinds = {_short_kind(c.title) for c, b in zip(citations, back, strict=True)
                  if b and c.title}
-        if not kinds:
-            return
         by_type: dict[str | None, Citation] = {}
         by_kind: dict[str, tuple[int, Citation]] = {}
         typed: dict[str | None, int] = {}

@@ -88,17 +88,15 @@ def _generic_title() -> re.Pattern[str]:
     return re.compile("(?:" + "|".join(map(re.escape, words)) + ")+")
 
 
+@lru_cache(maxsize=8192)
 def is_generic_title(title: str | None) -> bool:
     """True for a title that names only a kind, with nothing to tell one document of that kind
     from another: ``通知``, ``《意见》``, ``该通知``, ``指导意见``, ``实施办法（试行）``, and the
     fragments left of a title cut short: ``的通知``, ``关于的通知``, ``规划的通知``.
 
     A doc number written with such a title is the only key to the document it names."""
-    return _is_generic_title(title) if title else False
-
-
-@lru_cache(maxsize=8192)
-def _is_generic_title(title: str) -> bool:
+    if not title:
+        return False
     key = title_key(_TRAILING_NOTE.sub("", title.strip()))
     return doc_kind(key) is not None and _generic_title().fullmatch(key) is not None
 
