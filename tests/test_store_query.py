@@ -10,6 +10,8 @@ import csv
 import io
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -229,6 +231,19 @@ def test_errors_are_one_line_and_exit_2(out: Path, tmp_path: Path, args: list[st
     assert result.exit_code == 2
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+CHAIN = 10_000  # terms; 7,000 already killed `catalog-graph query` on the 8 MiB main stack
+
+
+def test_a_query_that_is_a_long_flat_chain_is_answered_not_a_crash(out: Path, tmp_path: Path) -> None:
+    sparql = tmp_path / "chain.rq"
+    sparql.write_text("SELECT ((" + "+".join(["1"] * CHAIN) + ") AS ?n) WHERE {}", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "catalog_graph.cli", "query", str(out),
+                             "--file", str(sparql), "--format", "csv"],
+                            capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, (result.returncode, result.stderr[-500:])
+    assert result.stdout.splitlines() == ["n", str(CHAIN)]
 
 
 def test_query_text_needs_exactly_one_source() -> None:

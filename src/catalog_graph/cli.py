@@ -232,7 +232,7 @@ def query(args: tuple[str, ...], query_file: Path | None, example: str | None,
     SPARQL `-` reads the query from stdin. The prefixes cg eli dcterms skos prov time rdf rdfs
     xsd owl are predeclared; the default graph is the union of all graphs.
     """
-    from .query import examples, query_text, run, write_result
+    from .query import answer, examples, query_text
 
     if list_examples:
         found = examples()
@@ -257,7 +257,7 @@ def query(args: tuple[str, ...], query_file: Path | None, example: str | None,
     if sparql == "-":
         sparql = sys.stdin.read()
     text = query_text(sparql, query_file, example)
-    write_result(run(directory, text), fmt)
+    answer(directory, text, fmt)
 
 
 @main.command()

@@ -82,8 +82,26 @@ def query_text(sparql: str | None = None, file: Path | None = None,
     return sparql
 
 
+def answer(directory: Path, sparql: str, fmt: str = "table", out: IO[bytes] | None = None,
+           console_width: int | None = None) -> int | None:
+    """Run SPARQL over the store of a built folder and write its result in ``fmt``, as
+    :func:`write_result` does; QueryError for bad SPARQL.
+
+    The query runs, and its results are read, on a big stack (:func:`store.on_big_stack`): a
+    query that is a long flat chain of terms (``?o = 1 || ?o = 2 || …`` 10,000 times) would
+    otherwise overflow the main thread's stack and kill the process.
+    """
+    from .store import on_big_stack
+
+    return on_big_stack(lambda: write_result(run(directory, sparql), fmt, out, console_width))
+
+
 def run(directory: Path, sparql: str) -> Any:
-    """Run SPARQL over the store of a built folder; QueryError for bad SPARQL."""
+    """Run SPARQL over the store of a built folder; QueryError for bad SPARQL.
+
+    The results are lazy and bound to this thread. On the main thread a query that is a long
+    flat chain of terms overflows the stack: :func:`answer` runs one safely.
+    """
     from .store import open_store, run_query
 
     store = open_store(directory)

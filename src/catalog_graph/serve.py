@@ -377,31 +377,15 @@ def _worker_main(requests: Any, answers: Any, directory: str, limits: Limits) ->
             return
 
 
-WORKER_STACK = 256 * 1024 * 1024
-
-
 def _on_big_stack(store: Any, limits: Limits, request: Mapping[str, Any]) -> Answer:
-    """The answer to one request, computed in a thread with a 256 MiB stack (address space,
-    used only as deep as needed). pyoxigraph's parser and planner recurse once per term of a
-    chain (``1+1+…``, ``{…} UNION {…} UNION …``): 10,000 terms (20 KB of query) overflow the
-    8 MiB main stack and kill the worker; on this stack such a query is merely slow, and the
-    deadline stops it."""
-    answers: list[Answer] = []
+    """The answer to one request, computed on a big stack (:func:`store.on_big_stack`), where a
+    query that is a long flat chain of terms is merely slow, and the deadline stops it."""
+    from .store import on_big_stack
 
-    def run() -> None:
-        try:
-            answers.append(answer_query(store, limits=limits, **request))
-        except Exception as exc:  # noqa: BLE001 - a worker answers, it does not die
-            answers.append(_text_answer(500, f"query failed: {type(exc).__name__}: {exc}"))
-
-    previous = threading.stack_size(WORKER_STACK)
     try:
-        thread = threading.Thread(target=run, name="query", daemon=True)
-        thread.start()
-    finally:
-        threading.stack_size(previous)
-    thread.join()
-    return answers[0] if answers else _text_answer(500, "query failed")
+        return on_big_stack(answer_query, store, limits=limits, **request)
+    except Exception as exc:  # noqa: BLE001 - a worker answers, it does not die
+        return _text_answer(500, f"query failed: {type(exc).__name__}: {exc}")
 
 
 def worker_process(argv: Sequence[str]) -> None:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import CatalogError
 from .rdf import PREFIXES
@@ -21,6 +23,9 @@ if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph as ox
 
 STORE_DIR = "store"
+QUERY_STACK = 256 * 1024 * 1024  # bytes of stack a query runs on (address space, used as needed)
+
+T = TypeVar("T")
 
 
 def load_store(nquads_path: Path, store_dir: Path) -> int:
@@ -72,6 +77,39 @@ def run_query(store: ox.Store, sparql: str) -> Any:
     """
     check_query(sparql)
     return store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+
+
+def on_big_stack(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``function(*args, **kwargs)`` run in a thread with a :data:`QUERY_STACK` stack: its
+    result, or its exception raised here.
+
+    pyoxigraph's parser, planner and evaluator recurse once per term of a flat chain
+    (``?o = 1 || ?o = 2 || …``, ``1+1+…``, ``{…} UNION {…} UNION …``): 10,000 terms (some 100 KB
+    of query) overflow the 8 MiB main stack and kill the process; on this stack such a query
+    merely takes its time. A query's results are bound to the thread that made them, so
+    ``function`` must both run the query and consume its results.
+    """
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, function(*args, **kwargs)))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            outcome.append((False, exc))
+
+    previous = threading.stack_size(QUERY_STACK)
+    try:
+        thread = threading.Thread(target=run, name="query", daemon=True)
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    if not outcome:  # pragma: no cover - run() always appends
+        raise RuntimeError("the query thread ended without an outcome")
+    done, value = outcome[0]
+    if not done:
+        raise value
+    return value
 
 
 MAX_NESTING = 200  # brackets a query may nest; people and tools nest a dozen
