@@ -237,6 +237,54 @@ def test_one_changed_and_one_removed_input_update_the_graph(tmp_path: Path) -> N
     assert sum(1 for name, stamp in after.items() if stamps.get(name) == stamp) == len(after) - 1
 
 
+def _hold_tables(out: Path, folder: Path) -> set[int]:
+    """The inodes of the store's tables, each kept alive by a hard link in ``folder`` (so that
+    no new file gets its number once the store is replaced)."""
+    folder.mkdir()
+    for table in (out / "store").glob("*.sst"):
+        os.link(table, folder / table.name)
+    return {table.stat().st_ino for table in folder.iterdir()}
+
+
+def test_the_store_is_updated_in_place_of_being_loaded_again(tmp_path: Path) -> None:
+    """A rebuild starts from a checkpoint of the old store (hard links to its tables) and drops
+    or adds only the graphs of inputs that changed: the store it ends with holds exactly the
+    quads of a build from nothing, through changes, additions, removals and a change undone."""
+    corpus = make_corpus(tmp_path / "crawl")
+    out = tmp_path / "out"
+    build([corpus], out, workers=1)
+    county = corpus / "b" / "county.txt"
+    added = corpus / "b" / "added.txt"
+    steps = [
+        lambda: county.write_text(COUNTY.replace("县教育局\t■政府网站\t", "县教育局\t■村公示栏\t"),
+                                  encoding="utf-8"),
+        lambda: added.write_text(COUNTY.replace("某县", "另一县"), encoding="utf-8"),
+        lambda: (corpus / "a" / "sample.xlsx").unlink(),
+        lambda: county.write_text(COUNTY, encoding="utf-8"),  # back to the first build's
+    ]
+    for number, step in enumerate(steps):
+        tables = _hold_tables(out, tmp_path / f"held{number}")
+        step()
+        build([corpus], out, workers=1)
+        assert tables & {p.stat().st_ino for p in (out / "store").glob("*.sst")}, number
+        fresh = tmp_path / f"fresh{number}"
+        build([corpus], fresh, workers=1)
+        assert not tables & {p.stat().st_ino for p in (fresh / "store").glob("*.sst")}
+        assert_same(snapshot(out), snapshot(fresh))
+
+
+def test_a_rebuild_with_most_inputs_changed_loads_the_store_afresh(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "crawl")
+    out = tmp_path / "out"
+    build([corpus], out, workers=1, base="https://example.org/a/")
+    tables = _hold_tables(out, tmp_path / "held")
+    build([corpus], out, workers=1, base="https://example.org/b/")  # every key changes
+    assert not tables & {p.stat().st_ino for p in (out / "store").glob("*.sst")}
+    fresh = tmp_path / "fresh"
+    build([corpus], fresh, workers=1, base="https://example.org/b/")
+    assert_same(snapshot(out), snapshot(fresh))
+
+
 def test_an_authority_change_reads_every_input_again(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copy(SAMPLE, tmp_path / "changzhi.txt")

@@ -68,6 +68,7 @@ _STREAMED = ("items.jsonl", "graph.nq", "graph.ttl", "graph.nt", "graph.jsonld")
 # what a killed build may leave in DIR: temporary files and store folders (see _clean)
 _TEMPORARY_PREFIXES = tuple(f".{name}." for name in OUTPUTS) + (".graph.",)
 _STORE_LEFTOVERS = (".store.tmp-", ".store.old-", ".store.fifo-")
+STORE_MANIFEST = "catalog-graph.json"  # in store/: catalog graph IRI → the cache entry it came from
 
 
 @dataclass
@@ -305,15 +306,23 @@ class _Background:
 
 
 class _StoreLoader:
-    """A new ``store/`` bulk-loaded from the N-Quads written to it, while the build goes on.
+    """A new ``store/`` loaded from the N-Quads written to it, while the build goes on.
 
-    pyoxigraph reads them from a named pipe (in Rust, without the GIL) into a temporary
-    folder, loading batch by batch as they come; :meth:`commit` waits for the last batch and
-    swaps the new store in (``store/`` moved aside, the new one renamed to ``store/``, the old
-    one removed: a kill in between leaves folders the next build removes, see :func:`_clean`).
+    pyoxigraph bulk-loads them from a named pipe (in Rust, without the GIL) into a temporary
+    folder, batch by batch as they come; :meth:`commit` waits for the last batch and swaps the
+    new store in (``store/`` moved aside, the new one renamed to ``store/``, the old one
+    removed: a kill in between leaves folders the next build removes, see :func:`_clean`).
+
+    Incremental: ``store/`` records which catalog graph came from which cache entry
+    (:data:`STORE_MANIFEST`, swapped in with the store). When most of those entries are still
+    the build's inputs, the new store starts as a checkpoint of the old one (hard links, not a
+    copy), the graphs of changed and removed inputs and the shared graphs are dropped, and only
+    the parts written with :meth:`write` for a graph not :meth:`kept` are loaded: a rebuild
+    after a few files changed loads a few files' quads, not the corpus.
     """
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, keys: dict[str, str] | None = None) -> None:
+        """``keys``: every input's graph IRI → its cache key (None: load everything)."""
         import shutil
 
         from .store import STORE_DIR
@@ -324,9 +333,39 @@ class _StoreLoader:
         self.fifo = out_dir / f".store.fifo-{os.getpid()}"
         shutil.rmtree(self.tmp, ignore_errors=True)
         self.fifo.unlink(missing_ok=True)
+        self.reused = self._checkpoint(keys or {})  # graph IRI → key, already in the new store
+        self.manifest: dict[str, str] = {}  # what the new store holds
         os.mkfifo(self.fifo)
         self.loading = _Background(self._load)
         self.pipe: IO[bytes] | None = self._open()
+
+    def _checkpoint(self, keys: dict[str, str]) -> dict[str, str]:
+        """Start from the old store when most of it is still wanted: the graphs kept."""
+        import shutil
+
+        import pyoxigraph as ox
+
+        try:
+            previous = json.loads((self.path / STORE_MANIFEST).read_text(encoding="utf-8"))
+            graphs = previous["graphs"]
+            assert isinstance(graphs, dict)
+        except (OSError, ValueError, KeyError, TypeError, AssertionError):
+            return {}
+        kept = {graph: key for graph, key in graphs.items() if keys.get(graph) == key}
+        if not keys or len(kept) * 2 < len(keys):
+            return {}
+        try:
+            ox.Store.read_only(str(self.path)).backup(str(self.tmp))
+            store = ox.Store(str(self.tmp))
+            for graph in [*graphs, *previous.get("shared", [])]:
+                if graph not in kept:
+                    store.remove_graph(ox.NamedNode(graph))
+            store.flush()
+            del store
+        except (OSError, ValueError):
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            return {}
+        return kept
 
     def _load(self) -> int:
         import pyoxigraph as ox
@@ -357,18 +396,41 @@ class _StoreLoader:
         os.set_blocking(fd, True)
         return os.fdopen(fd, "wb", buffering=1 << 20)
 
+    def kept(self, graph: str, key: str | None) -> bool:
+        """Whether the checkpoint already holds this catalog's graph, as made from ``key``."""
+        return key is not None and self.reused.get(graph) == key
+
+    def add(self, graph: str, key: str | None, data: bytes) -> None:
+        """One catalog's quads (its graph's, made from the cache entry ``key``)."""
+        self.manifest[graph] = key or ""  # "": not cached, so never reused, but dropped next time
+        if not self.kept(graph, key):
+            self.write(data)
+
     def write(self, data: bytes) -> None:
         assert self.pipe is not None
         self.pipe.write(data)
 
-    def commit(self) -> None:
-        """Wait for the load to end, then put the new store in place."""
+    def commit(self, shared: list[str]) -> None:
+        """Wait for the load to end, drop reused graphs no input brought this time, record what
+        the store holds, then put the new store in place."""
         import shutil
+
+        import pyoxigraph as ox
 
         assert self.pipe is not None
         self.pipe.close()
         self.pipe = None
         self.loading.result()
+        gone = [graph for graph, key in self.reused.items() if self.manifest.get(graph) != key]
+        if gone:  # a reused entry that failed when it was read again
+            store = ox.Store(str(self.tmp))
+            for graph in gone:
+                store.remove_graph(ox.NamedNode(graph))
+            store.flush()
+            del store
+        (self.tmp / STORE_MANIFEST).write_text(
+            json.dumps({"graphs": dict(sorted(self.manifest.items())), "shared": shared},
+                       indent=0) + "\n", encoding="utf-8")
         if self.path.exists():
             os.replace(self.path, self.old)
         os.replace(self.tmp, self.path)
@@ -434,7 +496,9 @@ class _Input:
 class _Assembly:
     """The outputs being written, and what the shared graphs need from every input."""
 
-    def __init__(self, out_dir: Path, summary: BuildSummary, progress: Progress) -> None:
+    def __init__(self, out_dir: Path, summary: BuildSummary, progress: Progress, iris: Iris,
+                 keys: dict[str, str]) -> None:
+        """``keys``: the cache key of every input's graph (by IRI), for the store to reuse."""
         from .graphfiles import GraphFiles
         from .rdf import prefix_header
 
@@ -444,7 +508,8 @@ class _Assembly:
         self.outputs = {name: _AtomicFile(out_dir / name)
                         for name in (*_STREAMED, "report.json")}
         self.graph_files = GraphFiles(out_dir)
-        self.store = _StoreLoader(out_dir)
+        self.iris = iris
+        self.store = _StoreLoader(out_dir, keys)
         self.outputs["graph.ttl"].write(prefix_header())
         self.outputs["graph.jsonld"].write(b"[\n")
         self.jsonld_tail = b""  # the last part's ",\n", written only when another part follows
@@ -456,8 +521,8 @@ class _Assembly:
         self.time_limits: set[tuple[Any, ...]] = set()
         self.cited: set[str] = set()
 
-    def add(self, entry: Entry, cached: bool) -> None:
-        """Append one input's part (inputs in order)."""
+    def add(self, entry: Entry, cached: bool, key: str | None) -> None:
+        """Append one input's part (inputs in order); ``key``: its cache entry's."""
         from .graphfiles import Pieces
 
         report, summary, outputs = entry.report, self.summary, self.outputs
@@ -469,6 +534,7 @@ class _Assembly:
             summary.failed.append(report)
         else:
             outputs["items.jsonl"].write(entry.blob("items"))
+            self.store.add(self.iris.catalog(report["path"]), key, entry.blob("nquads"))
             self._write_quads(entry.blob("nquads"), entry.blob("turtle"), entry.blob("jsonld"))
             self.graph_files.add(Pieces(entry.blob("graphml_nodes"), entry.blob("graphml_edges"),
                                         entry.blob("gexf_nodes"), entry.blob("gexf_edges"),
@@ -494,7 +560,6 @@ class _Assembly:
 
         outputs = self.outputs
         outputs["graph.nq"].write(lines)
-        self.store.write(lines)
         outputs["graph.nt"].write(b"".join(triple_line(line)
                                            for line in lines.splitlines(keepends=True)))
         outputs["graph.ttl"].write(turtle)
@@ -516,6 +581,7 @@ class _Assembly:
         for quads in (reg_quads, vocabulary_quads(self.concepts | kinds, iris, self.time_limits)):
             lines = b"".join(nquads(quads))
             self.summary.triples += lines.count(b"\n")
+            self.store.write(lines)
             self._write_quads(lines, turtle_body(quads), jsonld_graphs(quads))
         self.summary.regulations = len(regulations)
         self.graph_files.add(shared_pieces(regulations, self.cited, self.provisions, iris))
@@ -534,7 +600,7 @@ class _Assembly:
             finally:
                 output.discard()
         self.progress.step("store")
-        self.store.commit()
+        self.store.commit([iris.regulations_graph, iris.vocabulary_graph])
         self.outputs["report.json"].commit()  # last: a report means a finished build
 
     def close(self) -> None:
@@ -603,7 +669,8 @@ def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
         plan = _plan(scan.files, scan.unlisted, cache, setup, fp)
         summary = BuildSummary(out_dir, inputs=len(plan))
         progress.start(len(plan))
-        assembly = _Assembly(out_dir, summary, progress)
+        keys = {iris.catalog(item.display): item.key for item in plan if item.key is not None}
+        assembly = _Assembly(out_dir, summary, progress, iris, keys)
         try:
             _convert_and_assemble(plan, cache, assembly, setup, fp, workers, scheduler)
             assembly.finish(iris)
@@ -686,6 +753,6 @@ def _convert_and_assemble(plan: list[_Input], cache: Cache, assembly: _Assembly,
                         summary.cached -= 1
                         summary.read.append(item.display)
                         item.converted = True
-            assembly.add(entry, cached=not item.converted)
+            assembly.add(entry, cached=not item.converted, key=item.key)
             following += 1
     summary.read.sort()
