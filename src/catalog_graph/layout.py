@@ -43,6 +43,7 @@ from .fields import parse_time_limit, split_channels, split_list, split_methods
 from .models import Catalog, Cell, DisclosureItem, RawTable, Source
 
 MAX_HEADER_SEARCH = 60  # rows scanned for the header
+SUBJECT_FILLED = "公开主体 is empty"  # how the warning begins when 公开主体 is filled in (validate)
 STRONG = frozenset({C.BASIS, C.TIME, C.CHANNELS, "mark"})
 
 
@@ -514,7 +515,7 @@ def layout_item(layout: _Layout, values: dict[int, str], path: list[str], group:
     if subject is None and layout.first_of[C.SUBJECT] is not None:
         if layout.body:
             subject = layout.body
-            warnings.append(f"公开主体 is empty; filled with the catalog's own body ({layout.body})")
+            warnings.append(f"{SUBJECT_FILLED}; filled with the catalog's own body ({layout.body})")
         else:
             warnings.append("公开主体 is empty and the catalog's title names no body")
     extra = {}

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .layout import SUBJECT_FILLED
 from .rdf import PREFIXES
 
 SHAPES_FILE = "shapes.ttl"
-SUBJECT_FILLED = "公开主体 is empty"  # how the layout's warnings begin when it filled 公开主体 in
 ONTOLOGY_FILE = "catalog-graph.ttl"
 
 
