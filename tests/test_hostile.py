@@ -98,6 +98,8 @@ GENERATED: dict[str, tuple] = {
     "rows_50000.txt": ("items", 50_000, None),
     **{f"enormous_cell.{ext}": ("items", 3, None) for ext in ("txt", "xlsx", "docx", "html")},
     **{f"oversized.{ext}": ("error", "too_large", "limit") for ext in ("txt", "pdf", "xlsx", "docx", "html")},
+    "heavy_pages.pdf": ("error", "too_large", "2000 pages unpack to over 64 MiB of content"),
+    "heavy_text_pages.pdf": ("error", "too_large", "by page 11 of 300 it has over 1000000 characters"),
 }
 OVERSIZED = {".txt": 201 << 20, ".pdf": 301 << 20, ".xlsx": 201 << 20, ".docx": 201 << 20,
              ".html": 51 << 20}
@@ -180,6 +182,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
         make_hostile.write_enormous_cell(root / f"enormous_cell.{ext}", ENORMOUS)
     for suffix, size in OVERSIZED.items():
         make_hostile.write_oversized(root / f"oversized{suffix}", size)
+    make_hostile.write_heavy_pages(root / "heavy_pages.pdf")
+    make_hostile.write_heavy_text_pages(root / "heavy_text_pages.pdf")
     return root
 
 

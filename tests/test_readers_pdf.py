@@ -423,3 +423,18 @@ def test_a_page_of_fifty_thousand_copies_of_one_character_reads_in_seconds(tmp_p
     assert time.monotonic() - started < 30  # a guard against the hang, not a benchmark
     assert [[c.text for c in row] for row in t.rows] == ROWS
     assert not any("page 2 skipped" in w for w in t.warnings)  # its 49,000 were all read
+
+
+def test_a_catalog_of_300_dense_pages_is_within_the_file_limits(tmp_path):
+    # the sample's three pages printed 100 times: 360,000 characters, 25,000 path segments and
+    # 6 MB of content, well inside the limits that stop a file of thousands of heavy pages
+    import pypdfium2
+
+    source = pypdfium2.PdfDocument(FIXTURES / "sample.pdf")
+    long = pypdfium2.PdfDocument.new()
+    for _ in range(100):
+        long.import_pages(source)
+    long.save(tmp_path / "long.pdf")
+    t = read_table(tmp_path / "long.pdf", "long.pdf")[0]
+    assert t.pages[-1] == 300
+    assert t.title == "长治市教育局主动公开事项目录"

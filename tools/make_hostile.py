@@ -625,6 +625,51 @@ def write_enormous_cell(path: Path, size: int = 2_000_000) -> Path:
     return path
 
 
+def pages_pdf(content: bytes, pages: int) -> bytes:
+    """A PDF of ``pages`` A4 pages all drawing one compressed ``content`` stream: a few KB of
+    file for any amount of work. Fonts: F1 Helvetica, F2 STSong-Light (UniGB-UCS2-H: two bytes
+    a character, not embedded)."""
+    fonts = b"<< /Font << /F1 3 0 R /F2 4 0 R >> >>"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % (8 + i) for i in range(pages))
+        + b"] /Count %d >>" % pages,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
+        b"/DescendantFonts [5 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo "
+        b"<< /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /FontDescriptor 6 0 R >>",
+        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] "
+        b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
+        stream(content, compress=True),
+        *[b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources " + fonts
+          + b" /Contents 7 0 R >>"] * pages,
+    ]
+    return pdf_bytes(objects)
+
+
+def text_sheet(lines: int = 200, per_line: int = 249) -> bytes:
+    """Content setting 某 ``lines`` × ``per_line`` times in 2 pt type (two bytes each)."""
+    line = "某".encode("utf-16-be") * per_line
+    return b"BT /F2 2 Tf 20 830 Td 2 TL\n" + b"".join(b"(" + line + b") '\n" for _ in range(lines)) + b"ET\n"
+
+
+def write_heavy_pages(path: Path, pages: int = 2000) -> Path:
+    """A PDF of ``pages`` pages each just under every page limit: 59,000 rectangles and
+    49,800 characters (99,600 bytes of text), some 1 MB of content."""
+    rects = b"".join(b"%d %d 2 2 re\n" % (30 + (i % 260) * 2, 40 + (i // 260) * 3)
+                     for i in range(59_000))
+    path.write_bytes(pages_pdf(TEXT_PAGE + rects + b"f\n" + text_sheet(), pages))
+    return path
+
+
+def write_heavy_text_pages(path: Path, pages: int = 300) -> Path:
+    """A PDF of ``pages`` pages each of 49,800 characters (99,600 bytes of text, just under
+    the page limit), some 100 KB of content a page: 30 MB in all, under the file's limit."""
+    path.write_bytes(pages_pdf(text_sheet(), pages))
+    return path
+
+
 MAGIC = {".pdf": b"%PDF-1.4\n", ".xlsx": b"PK\x03\x04", ".docx": b"PK\x03\x04",
          ".html": b"<!DOCTYPE html>\n<html>", ".txt": "序号\t公开事项\n".encode()}
 

@@ -19,7 +19,9 @@ Each page is read as a reader of the printout sees it:
 - the title taken from the text above the table (its largest line, or the line naming the
   catalog); every row carries its page number.
 
-Errors: encrypted, scanned (no text layer), no ruled table, truncated or damaged.
+Errors: encrypted, scanned (no text layer), no ruled table, truncated or damaged, too large.
+Work is bounded per page (a page over the page limits is skipped with a warning) and per file
+(a file over the file limits is refused): see the ``MAX_*`` limits below.
 """
 
 from __future__ import annotations
@@ -47,6 +49,14 @@ MAX_DRAWINGS = 20_000  # lines, rectangles and curves on a page; a catalog page 
 MAX_SEGMENTS = 3 * MAX_DRAWINGS
 MAX_CHARS = 100_000
 MAX_CONTENT = 32 * 1024 * 1024
+# The same, for the whole file: 300 pages of 3,300 characters, 5,000 segments or 220 KB of
+# content (the fixtures' busiest page has 1,500 characters, 100 segments and 30 KB). At the
+# limits a file takes a minute or two to refuse, where 3,000 pages each just under the page
+# limits would take hours. Content is counted before any page runs, from the pages' own
+# streams, so most such files are refused at once; forms drawn are counted as they are drawn.
+MAX_FILE_SEGMENTS = 1_500_000
+MAX_FILE_CHARS = 1_000_000
+MAX_FILE_CONTENT = 64 * 1024 * 1024
 MAX_OPERANDS = 64  # operands kept waiting for an operator; no operator takes more than 6
 MAX_CROSSINGS = 1_000_000  # horizontal × vertical rulings searched for a table (a catalog: ~2,000)
 MAX_INTERSECTIONS = 5_000  # ruling crossings made into cells (a catalog page: a few hundred)
@@ -112,15 +122,20 @@ def read(path: Path, display: str) -> RawTable:
         if npages > MAX_PAGES:
             raise CatalogError(display, f"has {npages} pages, over the {MAX_PAGES} page limit",
                                "too_large")
+        if _content_forecast(pdf.pages) > MAX_FILE_CONTENT:
+            raise CatalogError(display, f"its {npages} pages unpack to over "
+                               f"{MAX_FILE_CONTENT // (1024 * 1024)} MiB of content, more than a "
+                               "catalog holds: refused as broken or hostile", "too_large")
         tables: list[PTable] = []
         loose: dict[int, list[dict[str, Any]]] = {}
         text_pages = 0
         image_pages: list[int] = []
         busy: list[tuple[int, str]] = []  # pages skipped for exceeding the limits
+        spent = _FileBudget()
         for page in pdf.pages:
             number = page.page_number
             try:
-                _clip_aware_layout(page)
+                _clip_aware_layout(page, spent)
                 chars = page.chars
                 drawings = len(page.lines) + len(page.rects) + len(page.curves)
                 images = len(page.images)
@@ -128,6 +143,10 @@ def read(path: Path, display: str) -> RawTable:
                 busy.append((number, str(exc)))
                 page.close()
                 continue
+            except _FileTooBusy as exc:
+                raise CatalogError(display, f"by page {number} of {npages} it has {exc} in all, "
+                                   "more than a catalog holds: refused as broken or hostile",
+                                   "too_large") from None
             except Exception as exc:  # noqa: BLE001 - pdfminer raises anything on damage
                 raise CatalogError(display, f"is a truncated or damaged PDF (page {number} cannot be "
                                    f"read: {type(exc).__name__})", "corrupt") from None
@@ -152,6 +171,7 @@ def read(path: Path, display: str) -> RawTable:
                 image_pages.append(number)
             tables.extend(found)
             loose[number] = outside
+            _forget_loose(loose, number, tables)
     finally:
         pdf.close()
     warnings.extend(f"page {n} skipped: it has {why}, more than a catalog page holds"
@@ -179,6 +199,22 @@ def read(path: Path, display: str) -> RawTable:
                            "cells)", "no_table")
     title = _title(loose, main, preamble_rows)
     return RawTable(file=display, rows=rows, pages=pages, title=title, warnings=warnings)
+
+
+def _forget_loose(loose: dict[int, list[dict[str, Any]]], number: int,
+                  tables: list[PTable]) -> None:
+    """Drop the text outside tables on the page before ``number`` that no title can come from
+    (see ``_title``: the text above the catalog table, else all of the page before it), so
+    memory stays flat over pages of text: all of it when neither page holds a table, all but
+    the text above its tables when only it holds one."""
+    before = loose.get(number - 1)
+    if before is None or (tables and tables[-1].page == number):
+        return
+    tops = [t.top for t in tables if t.page == number - 1]
+    if tops:
+        loose[number - 1] = [ch for ch in before if ch["bottom"] <= max(tops) + 1]
+    else:
+        del loose[number - 1]
 
 
 def _open(path: Path, display: str):
@@ -215,67 +251,123 @@ class _PageTooBusy(Exception):
     """A page drawing far more than a catalog page does (a broken or hostile file)."""
 
 
-def _clip_aware_layout(page) -> None:
+class _FileTooBusy(Exception):
+    """Pages drawing, all told, far more than a catalog does (a broken or hostile file)."""
+
+
+def _clip_aware_layout(page, spent: _FileBudget) -> None:
     """Lay out the page with an interpreter that drops glyphs outside the clipping path
-    (``_PageTooBusy`` when the page exceeds the limits above)."""
+    (``_PageTooBusy`` when the page exceeds the page limits above, ``_FileTooBusy`` when
+    ``spent``, what the pages before used, goes over the file limits)."""
     from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
     device = PDFPageAggregatorWithMarkedContent(page.pdf.rsrcmgr, pageno=page.page_number,
                                                 laparams=page.pdf.laparams)
     interpreter = _clip_interpreter_class()(page.pdf.rsrcmgr, device)
-    interpreter.budget = _Budget()
+    interpreter.budget = _Budget(spent)
     interpreter.process_page(page.page_obj)
     page._layout = device.get_result()
 
 
-class _Budget:
-    """What one page (with the forms it draws) has used of the limits."""
+class _FileBudget:
+    """What the pages of a file read so far have used of the file limits."""
 
     def __init__(self) -> None:
         self.segments = 0
         self.chars = 0
         self.content = 0
 
+
+class _Budget:
+    """What one page (with the forms it draws) has used of the page limits; it adds the same to
+    the file's."""
+
+    def __init__(self, file: _FileBudget) -> None:
+        self.segments = 0
+        self.chars = 0
+        self.content = 0
+        self.file = file
+
     def segment(self) -> None:
         self.segments += 1
+        self.file.segments += 1
         if self.segments > MAX_SEGMENTS:
             raise _PageTooBusy(f"over {MAX_SEGMENTS} path segments in its drawing objects")
+        if self.file.segments > MAX_FILE_SEGMENTS:
+            raise _FileTooBusy(f"over {MAX_FILE_SEGMENTS} path segments")
 
     def add_chars(self, count: int) -> None:
         self.chars += count
+        self.file.chars += count
         if self.chars > MAX_CHARS:
             raise _PageTooBusy(f"over {MAX_CHARS} characters")
+        if self.file.chars > MAX_FILE_CHARS:
+            raise _FileTooBusy(f"over {MAX_FILE_CHARS} characters")
 
     def add_streams(self, streams: Sequence[object]) -> None:
         """Count the unpacked size of content streams about to be run, unpacking no more
         than the limit allows (a few KB can hold gigabytes)."""
-        from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream
-
         for obj in streams:
-            stream = obj.resolve() if hasattr(obj, "resolve") else obj
-            if not isinstance(stream, PDFStream):
-                continue
-            room = MAX_CONTENT - self.content
-            if stream.data is not None:
-                size = len(stream.data)
-            else:
-                data = stream.rawdata or b""
-                if stream.decipher and stream.objid is not None and stream.genno is not None:
-                    data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
-                filters = stream.get_filters()
-                if filters and filters[0][0] in LITERALS_FLATE_DECODE:
-                    size, damaged = _inflated_size(data, room + 1)
-                    if damaged and size <= room and len(filters) == 1 and not filters[0][1]:
-                        # what pdfminer's recovery gives, without its byte-by-byte loop
-                        stream.data, stream.rawdata = _inflate_damaged(data), None
-                    elif damaged and len(data) > MAX_DAMAGED:
-                        raise _PageTooBusy(f"a damaged compressed stream of "
-                                           f"{len(data) // 1024} KB")
-                else:
-                    size = len(data)
+            size = _unpacked_size(obj, MAX_CONTENT - self.content)
             self.content += size
+            self.file.content += size
             if self.content > MAX_CONTENT:
                 raise _PageTooBusy(f"over {MAX_CONTENT // (1024 * 1024)} MiB of content")
+            if self.file.content > MAX_FILE_CONTENT:
+                raise _FileTooBusy(f"over {MAX_FILE_CONTENT // (1024 * 1024)} MiB of content")
+
+
+def _unpacked_size(obj: object, room: int) -> int:
+    """How many bytes a content stream unpacks to, counting no further than ``room`` + 1
+    (0 for anything else). A damaged zlib stream small enough is unpacked once as pdfminer would
+    recover it, without its byte-by-byte loop; a larger one is ``_PageTooBusy``."""
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream
+
+    stream = obj.resolve() if hasattr(obj, "resolve") else obj
+    if not isinstance(stream, PDFStream):
+        return 0
+    if stream.data is not None:
+        return len(stream.data)
+    data = stream.rawdata or b""
+    if stream.decipher and stream.objid is not None and stream.genno is not None:
+        data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
+    filters = stream.get_filters()
+    if not (filters and filters[0][0] in LITERALS_FLATE_DECODE):
+        return len(data)
+    size, damaged = _inflated_size(data, room + 1)
+    if damaged and size <= room and len(filters) == 1 and not filters[0][1]:
+        stream.data, stream.rawdata = _inflate_damaged(data), None
+    elif damaged and len(data) > MAX_DAMAGED:
+        raise _PageTooBusy(f"a damaged compressed stream of {len(data) // 1024} KB")
+    return size
+
+
+def _content_forecast(pages: Sequence[Any]) -> int:
+    """How much content the pages' own streams unpack to, as the page budgets will count it
+    (forms drawn not included), counting no further than :data:`MAX_FILE_CONTENT` + 1. A
+    stream shared by many pages is unpacked once and counted for each."""
+    total = 0
+    sizes: dict[int, int] = {}  # object number → size
+    for page in pages:
+        on_page = 0
+        try:
+            for obj in page.page_obj.contents:
+                stream = obj.resolve() if hasattr(obj, "resolve") else obj
+                number = getattr(stream, "objid", None)
+                if number is None:
+                    on_page += _unpacked_size(stream, MAX_FILE_CONTENT - total)
+                else:
+                    if number not in sizes:
+                        sizes[number] = _unpacked_size(stream, MAX_FILE_CONTENT - total)
+                    on_page += sizes[number]
+                if on_page > MAX_CONTENT:
+                    break
+        except Exception:  # noqa: BLE001 - a damaged page is reported when it is read
+            continue
+        total += min(on_page, MAX_CONTENT + 1)
+        if total > MAX_FILE_CONTENT:
+            break
+    return total
 
 
 def _inflated_size(data: bytes, limit: int) -> tuple[int, bool]:
