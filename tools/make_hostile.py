@@ -670,6 +670,52 @@ def write_heavy_text_pages(path: Path, pages: int = 300) -> Path:
     return path
 
 
+def write_many_parts(path: Path, count: int = 25_000) -> Path:
+    """A workbook that also holds ``count`` tiny parts (stored, a byte each)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        for name, data in xlsx_parts(sheet_xml(catalog_rows())):
+            zf.writestr(zipfile.ZipInfo(name, FIXED_TIME), data)
+        for i in range(count):
+            zf.writestr(zipfile.ZipInfo(f"xl/media/dot{i}.bin", FIXED_TIME), b".")
+    path.write_bytes(buf.getvalue())
+    return path
+
+
+def zip64_end(directory_offset: int, directory_size: int, parts: int) -> bytes:
+    """The end records of a ZIP64 archive declaring ``parts`` parts in a central directory of
+    ``directory_size`` bytes at ``directory_offset`` (the classic record saying "see ZIP64")."""
+    record = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, parts, parts,
+                         directory_size, directory_offset)
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, directory_offset + directory_size, 1)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF,
+                      0xFFFFFFFF, 0)
+    return record + locator + end
+
+
+def lying_directory(parts: int = 5_000_000) -> bytes:
+    """A whole small workbook whose end records declare ``parts`` parts (ZIP64, as a count over
+    65,535 needs) where its directory lists six."""
+    data = xlsx(catalog_rows())
+    size, offset = struct.unpack_from("<2L", data, len(data) - 10)
+    return data[:-22] + zip64_end(offset, size, parts)
+
+
+def write_directory_bomb(path: Path, parts: int = 1_000_000) -> Path:
+    """A zip of one part of one byte whose central directory lists it ``parts`` times (47
+    bytes each): what ``zipfile`` spends seconds and hundreds of MB reading."""
+    name = b"word/document.xml"
+    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 0, zlib.crc32(b"x"), 1, 1,
+                        len(name), 0) + name + b"x"
+    entry = struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 0, 0, 0, zlib.crc32(b"x"), 1,
+                        1, len(name), 0, 0, 0, 0, 0, 0) + name
+    with open(path, "wb") as fh:
+        fh.write(local)
+        fh.write(entry * parts)
+        fh.write(zip64_end(len(local), len(entry) * parts, parts))
+    return path
+
+
 MAGIC = {".pdf": b"%PDF-1.4\n", ".xlsx": b"PK\x03\x04", ".docx": b"PK\x03\x04",
          ".html": b"<!DOCTYPE html>\n<html>", ".txt": "序号\t公开事项\n".encode()}
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .paths import display_name
+from .readers._archive import oversized_directory
 
 CATALOG_SUFFIXES = frozenset({".txt", ".tsv", ".csv", ".text", ".pdf", ".xlsx", ".xlsm", ".docx",
                               ".html", ".htm", ".xhtml", ".shtml", ".xls", ".doc"})
@@ -62,6 +63,8 @@ def looks_like_catalog(path: Path) -> bool:
     if probe.startswith(b"%PDF"):
         return True
     if head.startswith(b"PK\x03\x04"):
+        if oversized_directory(path) is not None:  # millions of parts: no catalog, not read
+            return False
         try:
             with zipfile.ZipFile(path) as zf:
                 return any(n.startswith(("xl/", "word/")) for n in zf.namelist())

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import CatalogError
 from ..models import RawTable
+from ._archive import oversized_directory
 
 FORMATS = ("text", "pdf", "xlsx", "docx", "html")
 
@@ -46,6 +47,11 @@ def detect_format(path: Path, display: str | None = None) -> str:
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF") or b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
+        problem = oversized_directory(path)  # before zipfile reads a directory of millions
+        if problem is not None:
+            if ext in (".xlsx", ".xlsm", ".docx"):
+                return _EXTENSIONS[ext]  # the reader says so
+            raise CatalogError(name, f"{problem} for a workbook or Word document", "too_large")
         try:
             with zipfile.ZipFile(path) as zf:
                 names = zf.namelist()
