@@ -16,7 +16,6 @@ import resource
 import shutil
 import subprocess
 import sys
-import time
 import unicodedata
 from pathlib import Path
 
@@ -334,11 +333,10 @@ def test_a_zip_directory_of_millions_of_parts_is_refused_from_its_end_record(gen
     from catalog_graph.pipeline import parse_file
 
     for name in ("directory_bomb.docx", "lying_directory.xlsx", "many_parts.xlsx"):
-        started = time.monotonic()
         with pytest.raises(CatalogError) as refused:
             parse_file(generated / name, display=name)
+        # the end record's words: zipfile's listing (check_archive: "holds N parts") never ran
         assert refused.value.kind == "too_large" and "zip directory listing" in str(refused.value)
-        assert time.monotonic() - started < 1, name  # a guard: it takes milliseconds
 
 
 # --------------------------------------------------------------------------- the command line
