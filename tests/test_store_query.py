@@ -246,6 +246,28 @@ def test_a_query_that_is_a_long_flat_chain_is_answered_not_a_crash(out: Path, tm
     assert result.stdout.splitlines() == ["n", str(CHAIN)]
 
 
+def test_timeout_stops_a_query_still_running_with_one_line_and_nothing_written(out: Path,
+                                                                              tmp_path: Path) -> None:
+    # a 10,000-term || chain over every triple runs for about a minute and a half
+    sparql = tmp_path / "slow.rq"
+    sparql.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER("
+                      + " || ".join(f"?o = {i}" for i in range(CHAIN)) + ") }", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "catalog_graph.cli", "query", str(out),
+                             "--file", str(sparql), "--timeout", "1"],
+                            capture_output=True, text=True, timeout=240)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "catalog-graph: error: query: still running after 1 s, stopped (--timeout)"]
+    # a query that ends in time is answered as without a limit
+    ran = [subprocess.run([sys.executable, "-m", "catalog_graph.cli", "query", str(out),
+                           "--example", "issuers", "--format", "csv", *extra],
+                          capture_output=True, text=True, timeout=240)
+           for extra in ([], ["--timeout", "120"])]
+    assert [r.returncode for r in ran] == [0, 0]
+    assert ran[0].stdout == ran[1].stdout and ran[0].stdout.count("\n") > 1
+
+
 def test_query_text_needs_exactly_one_source() -> None:
     from catalog_graph.query import QueryError
 

@@ -225,8 +225,11 @@ def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, schedule
 @click.option("--list", "list_examples", is_flag=True, help="List the example queries.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
               default="table", show_default=True, help="Output format.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              metavar="SECONDS", help="Stop a query still running after SECONDS (exit 2, nothing "
+              "written). Default: no limit (Ctrl-C stops it).")
 def query(args: tuple[str, ...], query_file: Path | None, example: str | None,
-          list_examples: bool, fmt: str) -> None:
+          list_examples: bool, fmt: str, timeout: float | None) -> None:
     """SPARQL over the graph built in DIR (default out/): inline, --file F.rq or --example NAME.
 
     SPARQL `-` reads the query from stdin. The prefixes cg eli dcterms skos prov time rdf rdfs
@@ -257,7 +260,7 @@ def query(args: tuple[str, ...], query_file: Path | None, example: str | None,
     if sparql == "-":
         sparql = sys.stdin.read()
     text = query_text(sparql, query_file, example)
-    answer(directory, text, fmt)
+    answer(directory, text, fmt, timeout=timeout)
 
 
 @main.command()

@@ -83,17 +83,20 @@ def query_text(sparql: str | None = None, file: Path | None = None,
 
 
 def answer(directory: Path, sparql: str, fmt: str = "table", out: IO[bytes] | None = None,
-           console_width: int | None = None) -> int | None:
+           console_width: int | None = None, timeout: float | None = None) -> int | None:
     """Run SPARQL over the store of a built folder and write its result in ``fmt``, as
-    :func:`write_result` does; QueryError for bad SPARQL.
+    :func:`write_result` does; QueryError for bad SPARQL, QueryTimeout when it is still running
+    after ``timeout`` seconds (then nothing is written: results are written once complete; the
+    query's thread runs on until the process ends, see :func:`store.on_big_stack_within`).
 
     The query runs, and its results are read, on a big stack (:func:`store.on_big_stack`): a
     query that is a long flat chain of terms (``?o = 1 || ?o = 2 || …`` 10,000 times) would
     otherwise overflow the main thread's stack and kill the process.
     """
-    from .store import on_big_stack
+    from .store import on_big_stack_within
 
-    return on_big_stack(lambda: write_result(run(directory, sparql), fmt, out, console_width))
+    return on_big_stack_within(
+        timeout, lambda: write_result(run(directory, sparql), fmt, out, console_width))
 
 
 def run(directory: Path, sparql: str) -> Any:

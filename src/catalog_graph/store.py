@@ -79,7 +79,20 @@ def run_query(store: ox.Store, sparql: str) -> Any:
     return store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
 
 
-def on_big_stack(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+class QueryTimeout(CatalogError):
+    """A query still running when its time was up."""
+
+
+def on_big_stack_within(seconds: float | None, function: Callable[..., T], *args: Any,
+                        **kwargs: Any) -> T:
+    """:func:`on_big_stack`, but QueryTimeout when ``function`` is still running after
+    ``seconds`` (None: no limit). The thread cannot be stopped: it is left to end with the
+    process, so only a process about to exit (the command line) should give a limit."""
+    return on_big_stack(function, *args, _seconds=seconds, **kwargs)
+
+
+def on_big_stack(function: Callable[..., T], *args: Any, _seconds: float | None = None,
+                 **kwargs: Any) -> T:
     """``function(*args, **kwargs)`` run in a thread with a :data:`QUERY_STACK` stack: its
     result, or its exception raised here.
 
@@ -103,7 +116,10 @@ def on_big_stack(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         thread.start()
     finally:
         threading.stack_size(previous)
-    thread.join()
+    thread.join(_seconds)
+    if thread.is_alive():
+        raise QueryTimeout("query", f"still running after {_seconds:g} s, stopped (--timeout)",
+                           "timeout")
     if not outcome:  # pragma: no cover - run() always appends
         raise RuntimeError("the query thread ended without an outcome")
     done, value = outcome[0]
