@@ -512,7 +512,7 @@ class _Assembly:
         self.store = _StoreLoader(out_dir, keys)
         self.outputs["graph.ttl"].write(prefix_header())
         self.outputs["graph.jsonld"].write(b"[\n")
-        self.jsonld_tail = b""  # the last part's ",\n", written only when another part follows
+        self.jsonld_parts = 0
         self.reports = 0
         # regulation id → its distinct records (JSON → record), in the order first seen
         self.records: dict[str, dict[str, dict[str, Any]]] = {}
@@ -554,8 +554,8 @@ class _Assembly:
         self.progress.file_done(report, cached)
 
     def _write_quads(self, lines: bytes, turtle: bytes, jsonld: bytes) -> None:
-        """One part's quads (N-Quads lines) to graph.nq, the store, graph.nt, and its Turtle and
-        JSON-LD (ending in ",\n") to theirs."""
+        """One part's quads (N-Quads lines) to graph.nq and graph.nt, its Turtle and JSON-LD to
+        theirs (the store is fed by the caller)."""
         from .rdf import triple_line
 
         outputs = self.outputs
@@ -564,8 +564,8 @@ class _Assembly:
                                            for line in lines.splitlines(keepends=True)))
         outputs["graph.ttl"].write(turtle)
         if jsonld:
-            outputs["graph.jsonld"].write(self.jsonld_tail + jsonld[:-2])
-            self.jsonld_tail = jsonld[-2:]
+            outputs["graph.jsonld"].write((b",\n" if self.jsonld_parts else b"") + jsonld)
+            self.jsonld_parts += 1
 
     def finish(self, iris: Iris) -> None:
         """The shared graphs, then every file committed and the store loaded."""

@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CatalogError
+from .output import write_atomic
 
 CACHE_DIR = ".cache"
 ENTRIES_DIR = "entries"
@@ -194,21 +194,6 @@ class Entry:
 # --------------------------------------------------------------------------- the folder
 
 
-def write_atomic_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` under a temporary name in the same folder, then rename it."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 class Cache:
     """The entries of one output folder (``DIR/.cache/entries``)."""
 
@@ -263,7 +248,7 @@ class Cache:
             return False
 
     def store(self, key: str, data: bytes) -> None:
-        write_atomic_bytes(self.path(key), data)
+        write_atomic(self.path(key), data, sync=False)  # a torn entry fails its SHA-256
 
     def prune(self, keep: set[str]) -> int:
         """Remove every entry not in ``keep``; how many were removed."""

@@ -70,16 +70,18 @@ def _inert(value: object) -> object:
     return value
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write a file so that it is either complete or absent (temp file, then rename)."""
+def write_atomic(path: Path, data: str | bytes, sync: bool = True) -> None:
+    """Write a file so that it is either complete or absent (temp file, then rename).
+    ``sync=False`` skips the fsync, for files checked when read (the build cache's entries)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:

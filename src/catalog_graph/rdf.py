@@ -554,10 +554,10 @@ def turtle_body(quads: Iterable[Any]) -> bytes:
 
 
 def jsonld_graphs(quads: Iterable[Any]) -> bytes:
-    """Quads as expanded JSON-LD named graphs (``{"@id": graph, "@graph": [nodes]}``), each
-    followed by ``,`` and a newline, without the enclosing array: the parts of catalogs with
-    distinct graphs concatenate (drop the last comma and add ``[`` and ``]``) into one document.
-    Sorted, so the same quads give the same bytes."""
+    """Quads as expanded JSON-LD named graphs (``{"@id": graph, "@graph": [nodes]}``, comma
+    separated) without the enclosing array: the parts of catalogs with distinct graphs join
+    (with commas, inside ``[`` and ``]``) into one document. Sorted, so the same quads give the
+    same bytes."""
     import pyoxigraph as ox
 
     ordered = sorted(set(quads), key=lambda q: (str(q.graph_name), str(q.subject),
@@ -566,7 +566,7 @@ def jsonld_graphs(quads: Iterable[Any]) -> bytes:
         return b""
     data = ox.serialize(ordered, format=ox.RdfFormat.JSON_LD).strip()
     assert data[:1] == b"[" and data[-1:] == b"]", data[:20]
-    return data[1:-1] + b",\n"
+    return data[1:-1]
 
 
 def triple_line(quad_line: bytes) -> bytes:

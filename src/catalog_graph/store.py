@@ -83,16 +83,7 @@ class QueryTimeout(CatalogError):
     """A query still running when its time was up."""
 
 
-def on_big_stack_within(seconds: float | None, function: Callable[..., T], *args: Any,
-                        **kwargs: Any) -> T:
-    """:func:`on_big_stack`, but QueryTimeout when ``function`` is still running after
-    ``seconds`` (None: no limit). The thread cannot be stopped: it is left to end with the
-    process, so only a process about to exit (the command line) should give a limit."""
-    return on_big_stack(function, *args, _seconds=seconds, **kwargs)
-
-
-def on_big_stack(function: Callable[..., T], *args: Any, _seconds: float | None = None,
-                 **kwargs: Any) -> T:
+def on_big_stack(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """``function(*args, **kwargs)`` run in a thread with a :data:`QUERY_STACK` stack: its
     result, or its exception raised here.
 
@@ -102,6 +93,14 @@ def on_big_stack(function: Callable[..., T], *args: Any, _seconds: float | None 
     merely takes its time. A query's results are bound to the thread that made them, so
     ``function`` must both run the query and consume its results.
     """
+    return on_big_stack_within(None, function, *args, **kwargs)
+
+
+def on_big_stack_within(seconds: float | None, function: Callable[..., T], *args: Any,
+                        **kwargs: Any) -> T:
+    """:func:`on_big_stack`, but QueryTimeout when ``function`` is still running after
+    ``seconds`` (None: no limit). The thread cannot be stopped: it is left to end with the
+    process, so only a process about to exit (the command line) should give a limit."""
     outcome: list[Any] = []
 
     def run() -> None:
@@ -116,9 +115,9 @@ def on_big_stack(function: Callable[..., T], *args: Any, _seconds: float | None 
         thread.start()
     finally:
         threading.stack_size(previous)
-    thread.join(_seconds)
+    thread.join(seconds)
     if thread.is_alive():
-        raise QueryTimeout("query", f"still running after {_seconds:g} s, stopped (--timeout)",
+        raise QueryTimeout("query", f"still running after {seconds:g} s, stopped (--timeout)",
                            "timeout")
     if not outcome:  # pragma: no cover - run() always appends
         raise RuntimeError("the query thread ended without an outcome")
