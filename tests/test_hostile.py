@@ -339,6 +339,23 @@ def test_a_zip_directory_of_millions_of_parts_is_refused_from_its_end_record(gen
         assert refused.value.kind == "too_large" and "zip directory listing" in str(refused.value)
 
 
+def test_a_folder_of_hostile_files_under_names_that_say_nothing_is_searched_whole(
+        generated, tmp_path) -> None:
+    # with no catalog extension, each file's first bytes (and a zip's directory) are looked at:
+    # zip_version.xlsx made zipfile raise NotImplementedError there and stopped the whole scan
+    from catalog_graph.inputs import scan_inputs
+
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    for source in [*HOSTILE.iterdir(), *generated.iterdir()]:
+        if source.is_file() and source.name != "README.md":
+            shutil.copy(source, folder / f"{source.name}.download-1")
+    found = {path.name.removesuffix(".download-1") for _, path in scan_inputs([folder]).files}
+    assert "zip_version.xlsx" not in found  # its directory cannot be read: not a catalog
+    assert {"many_parts.xlsx", "directory_bomb.docx"}.isdisjoint(found)  # refused from the end
+    assert "encrypted.pdf" in found and "bomb.xlsx" in found  # by their first bytes
+
+
 # --------------------------------------------------------------------------- the command line
 
 CLI_FILES = ["encrypted.pdf", "flate_bomb.pdf", "bomb.xlsx", "grid_before.docx",

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .paths import display_name
-from .readers._archive import oversized_directory
+from .readers._archive import ZIP_ERRORS, oversized_directory
 
 CATALOG_SUFFIXES = frozenset({".txt", ".tsv", ".csv", ".text", ".pdf", ".xlsx", ".xlsm", ".docx",
                               ".html", ".htm", ".xhtml", ".shtml", ".xls", ".doc"})
@@ -68,7 +68,7 @@ def looks_like_catalog(path: Path) -> bool:
         try:
             with zipfile.ZipFile(path) as zf:
                 return any(n.startswith(("xl/", "word/")) for n in zf.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
+        except ZIP_ERRORS:
             return False
     lowered = probe[:256].lower()
     return lowered.startswith((b"<!doctype html", b"<html"))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import CatalogError
 from ..models import RawTable
-from ._archive import oversized_directory
+from ._archive import ZIP_ERRORS, oversized_directory
 
 FORMATS = ("text", "pdf", "xlsx", "docx", "html")
 
@@ -55,7 +55,7 @@ def detect_format(path: Path, display: str | None = None) -> str:
         try:
             with zipfile.ZipFile(path) as zf:
                 names = zf.namelist()
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        except ZIP_ERRORS:
             if ext in (".xlsx", ".xlsm", ".docx"):
                 return _EXTENSIONS[ext]  # the reader says how it is broken
             raise CatalogError(name, "is a damaged zip archive, not a catalog", "corrupt") from None

@@ -20,6 +20,8 @@ MAX_MEMBER = 256 * 1024 * 1024  # one part, unpacked
 MAX_TOTAL = 512 * 1024 * 1024  # all parts, unpacked
 MAX_RATIO = 200  # unpacked / packed for a part over 1 MiB; XML packs 5-20×
 MAX_MEMBERS = 20_000
+# what zipfile raises on a damaged or unusual archive (NotImplementedError: "zip file version 11.5")
+ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError)
 MAX_DIRECTORY = 8 * 1024 * 1024  # the central directory: 420 bytes a part at MAX_MEMBERS
 
 _END = struct.Struct("<4s4H2LH")  # end of central directory record (then a comment)
@@ -40,7 +42,7 @@ def check_archive(path: Path, display: str, what: str, required: str) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+    except ZIP_ERRORS:
         raise CatalogError(display, f"is a truncated or damaged {what} (its zip directory is "
                            "missing or broken)", "corrupt") from None
     if len(infos) > MAX_MEMBERS:
