@@ -66,8 +66,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
 
-    from catalog_graph.citations import cite, find_citations
-    from catalog_graph.resolve import Resolver
+    from catalog_graph.citations.find import cite, find_citations
+    from catalog_graph.resolve.resolver import Resolver
 
     texts = cells()
     marked = [t for t in texts if "《" in t or "〈" in t]
@@ -82,19 +82,19 @@ def main() -> None:
         rows.append((f"cite (find + resolve), {label}", f"{rates['cite']:,.0f} citations/s"))
 
     with tempfile.TemporaryDirectory() as cold:
-        jieba_init = (TIME + "from catalog_graph.titles import jieba_tokenizer\n"
+        jieba_init = (TIME + "from catalog_graph.citations.titles import jieba_tokenizer\n"
                       "jieba_tokenizer()\n" + DONE)
         first = in_fresh_process(jieba_init, {"CATALOG_GRAPH_CACHE": cold}, runs=1)
         warm = in_fresh_process(jieba_init, {"CATALOG_GRAPH_CACHE": cold})
     rows += [
-        ("import catalog_graph.citations (fresh process)",
-         f"{in_fresh_process(TIME + 'import catalog_graph.citations' + chr(10) + DONE) * 1000:.0f} ms"),
+        ("import catalog_graph.citations.find (fresh process)",
+         f"{in_fresh_process(TIME + 'import catalog_graph.citations.find' + chr(10) + DONE) * 1000:.0f} ms"),
         ("import jieba (fresh process)",
          f"{in_fresh_process(TIME + 'import jieba' + chr(10) + DONE) * 1000:.0f} ms"),
         ("jieba ready, no cache yet (first run on a machine)", f"{first * 1000:.0f} ms"),
         ("jieba ready, from its cache", f"{warm * 1000:.0f} ms"),
         ("Resolver() the first time (authority files read)",
-         f"{in_fresh_process(TIME + 'from catalog_graph.resolve import Resolver' + chr(10) + 'Resolver(use_env=False)' + chr(10) + DONE) * 1000:.0f} ms"),
+         f"{in_fresh_process(TIME + 'from catalog_graph.resolve.resolver import Resolver' + chr(10) + 'Resolver(use_env=False)' + chr(10) + DONE) * 1000:.0f} ms"),
     ]
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  value")

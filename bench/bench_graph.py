@@ -4,7 +4,7 @@ pyoxigraph store against plain rdflib in memory, on the same data (a generated c
     python bench/bench_graph.py --catalogs 800 --workers 2 --work /tmp/cg-bench
 
 Generates the corpus with bench/gen_corpus.py (if WORK/corpus does not hold it yet), builds it with
-``catalog_graph.build``, loads graph.nq into an rdflib Dataset (default graph = union, as the store
+``catalog_graph.batch.build``, loads graph.nq into an rdflib Dataset (default graph = union, as the store
 queries), then runs each example query in rounds — ``--runs`` times in the store, once in rdflib,
 ``--runs`` times in the store again — ``--rdflib-runs`` rounds (one when rdflib takes longer than
 ``--slow`` seconds; rdflib is stopped after ``--limit`` seconds), reading every row, so that a busy
@@ -103,9 +103,9 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", metavar="NAME", help="run only these example queries")
     args = parser.parse_args()
 
-    from catalog_graph.build import build
-    from catalog_graph.query import examples
-    from catalog_graph.store import open_store, run_query
+    from catalog_graph.batch.build import build
+    from catalog_graph.store.db import open_store, run_query
+    from catalog_graph.store.query import examples
 
     corpus, out = args.work / "corpus", args.work / "out"
     ensure_corpus(corpus, args.catalogs, args.seed)

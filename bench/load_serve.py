@@ -90,7 +90,7 @@ def build_corpus(root: Path, catalogs: int) -> Path:
 
 def example_queries() -> list[tuple[str, str]]:
     """The bundled example queries: (name, SPARQL)."""
-    from catalog_graph.query import examples
+    from catalog_graph.store.query import examples
 
     return [(e.name, e.sparql) for e in examples().values()]
 

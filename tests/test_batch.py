@@ -15,13 +15,13 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from catalog_graph.build import OUTPUTS, build
-from catalog_graph.cache import CACHE_DIR, ENTRIES_DIR, Cache
+from catalog_graph.batch.build import OUTPUTS, build
+from catalog_graph.batch.cache import CACHE_DIR, ENTRIES_DIR, Cache
+from catalog_graph.batch.inputs import collect_inputs
+from catalog_graph.batch.progress import BarProgress
+from catalog_graph.batch.workers import Died, Done, run_local
 from catalog_graph.cli import main
 from catalog_graph.errors import CatalogError
-from catalog_graph.inputs import collect_inputs
-from catalog_graph.progress import BarProgress
-from catalog_graph.workers import Died, Done, run_local
 from tests.test_build import COUNTY, SAMPLE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -169,9 +169,9 @@ def test_graph_files_read_back_as_the_graph_networkx_would_write(reference: Path
                                                                  tmp_path: Path) -> None:
     """GraphML and GEXF are written piece by piece; networkx reads them back as the graph
     nx.build_graph makes of the same catalogs."""
-    from catalog_graph import nx as graphs
+    from catalog_graph.graph import nx as graphs
     from catalog_graph.pipeline import parse_file
-    from catalog_graph.resolve import Resolver
+    from catalog_graph.resolve.resolver import Resolver
 
     report = json.loads((reference / "report.json").read_text(encoding="utf-8"))
     catalogs, records = [], []

@@ -19,7 +19,7 @@ pytest.importorskip("distributed")
 
 from click.testing import CliRunner  # noqa: E402
 
-from catalog_graph.build import build  # noqa: E402
+from catalog_graph.batch.build import build  # noqa: E402
 from catalog_graph.cli import main  # noqa: E402
 from tests.test_batch import (  # noqa: E402
     BAD,

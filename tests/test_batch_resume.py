@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from catalog_graph.build import build
-from catalog_graph.cache import CACHE_DIR, ENTRIES_DIR
+from catalog_graph.batch.build import build
+from catalog_graph.batch.cache import CACHE_DIR, ENTRIES_DIR
 from tests.test_batch import FIXTURES, assert_same, snapshot
 from tests.test_build import COUNTY, SAMPLE
 

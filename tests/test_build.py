@@ -11,9 +11,9 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from catalog_graph.build import OUTPUTS, build, collect_inputs
+from catalog_graph.batch.build import OUTPUTS, build, collect_inputs
 from catalog_graph.cli import main
-from catalog_graph.iris import Iris
+from catalog_graph.graph.iris import Iris
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "raw" / "changzhi_education_catalog.txt"

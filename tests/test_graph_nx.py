@@ -8,9 +8,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from catalog_graph.iris import Iris
-from catalog_graph.models import Catalog, Citation, Provision
-from catalog_graph.nx import (
+from catalog_graph.graph.iris import Iris
+from catalog_graph.graph.nx import (
     build_graph,
     gexf_bytes,
     node_link,
@@ -18,6 +17,7 @@ from catalog_graph.nx import (
     write_gexf,
     write_graphml,
 )
+from catalog_graph.models import Catalog, Citation, Provision
 from tests.test_rdf import (
     FILE,
     GIOR,

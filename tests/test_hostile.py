@@ -343,7 +343,7 @@ def test_a_folder_of_hostile_files_under_names_that_say_nothing_is_searched_whol
         generated, tmp_path) -> None:
     # with no catalog extension, each file's first bytes (and a zip's directory) are looked at:
     # zip_version.xlsx made zipfile raise NotImplementedError there and stopped the whole scan
-    from catalog_graph.inputs import scan_inputs
+    from catalog_graph.batch.inputs import scan_inputs
 
     folder = tmp_path / "crawl"
     folder.mkdir()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from catalog_graph.layout import body_of
+from catalog_graph.layout.table import body_of
 from catalog_graph.pipeline import parse_file
 
 from .conftest import HEADER

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalog_graph.errors import CatalogError
-from catalog_graph.layout import build_catalog
+from catalog_graph.layout.table import build_catalog
 from catalog_graph.models import Cell, RawTable
 
 HEADER_ROWS = [

@@ -24,7 +24,7 @@ _spec.loader.exec_module(load_serve)  # type: ignore[union-attr]
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
-    from catalog_graph.build import build
+    from catalog_graph.batch.build import build
 
     out = tmp_path_factory.mktemp("load") / "out"
     build([SAMPLE, ROOT / "tests" / "hostile" / "script_cells.html"], out, workers=1)

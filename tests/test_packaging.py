@@ -90,7 +90,7 @@ def test_wheel_carries_the_ontology_and_the_web_assets(built: dict[str, Path]) -
                     for p in (ROOT / "ontology" / folder).glob(pattern)}
         assert expected and expected <= names
     for name in WEB_FILES:
-        assert f"catalog_graph/web/{name}" in names
+        assert f"catalog_graph/serve/web/{name}" in names
 
 
 def test_the_installed_package_reads_its_own_ontology(built: dict[str, Path],
@@ -125,7 +125,7 @@ def test_query_list_from_the_installed_package_lists_the_examples(wheel_env: dic
 def test_the_cache_fingerprint_covers_the_installed_ontology(built: dict[str, Path],
                                                             wheel_env: dict[str, str],
                                                             tmp_path: Path) -> None:
-    script = "from catalog_graph.cache import fingerprint; print(fingerprint())"
+    script = "from catalog_graph.batch.cache import fingerprint; print(fingerprint())"
     before = _run([sys.executable, "-c", script], cwd=tmp_path, env=wheel_env).stdout
     authority = built["site"] / "catalog_graph" / "ontology" / "authority" / "shanxi.csv"
     original = authority.read_bytes()

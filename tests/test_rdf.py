@@ -8,17 +8,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from catalog_graph.iris import DEFAULT_BASE, Iris, check_base, segment
-from catalog_graph.models import (
-    Catalog,
-    Citation,
-    DisclosureItem,
-    Provision,
-    Regulation,
-    Source,
-    TimeLimit,
-)
-from catalog_graph.rdf import (
+from catalog_graph.graph.iris import DEFAULT_BASE, Iris, check_base, segment
+from catalog_graph.graph.rdf import (
     CG,
     ELI,
     TIME,
@@ -30,6 +21,15 @@ from catalog_graph.rdf import (
     provision_label,
     serialize,
     to_rdflib,
+)
+from catalog_graph.models import (
+    Catalog,
+    Citation,
+    DisclosureItem,
+    Provision,
+    Regulation,
+    Source,
+    TimeLimit,
 )
 
 FILE = "raw/changzhi_education_catalog.txt"

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from catalog_graph.authority import AUTHORITY_ENV, Authority, builtin_authority_paths
-from catalog_graph.citations import cite, default_resolver
-from catalog_graph.docnumbers import issuer_codes, normalize_doc_number
+from catalog_graph.citations.docnumbers import issuer_codes, normalize_doc_number
+from catalog_graph.citations.find import cite, default_resolver
 from catalog_graph.errors import CatalogError
 from catalog_graph.models import Citation
-from catalog_graph.resolve import Resolver
+from catalog_graph.resolve.authority import AUTHORITY_ENV, Authority, builtin_authority_paths
+from catalog_graph.resolve.resolver import Resolver
 
 ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -207,7 +207,7 @@ def test_ids_are_ascii_unique_and_stable_for_the_whole_authority() -> None:
     all_ids = [e.id for e in authority.entries]
     assert all(ID.fullmatch(i) for i in all_ids)
     assert len(set(all_ids)) == len(all_ids)
-    code = ("from catalog_graph.authority import Authority, builtin_authority_paths\n"
+    code = ("from catalog_graph.resolve.authority import Authority, builtin_authority_paths\n"
             "print(' '.join(e.id for e in Authority(builtin_authority_paths()).entries))")
     other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True, env={"PYTHONHASHSEED": "12345", "PATH": ""})
@@ -321,7 +321,7 @@ def test_issuer_code_table() -> None:
 
 
 def test_workers_merged_in_any_order_agree_with_one_resolver() -> None:
-    from catalog_graph.resolve import merge_regulations
+    from catalog_graph.resolve.resolver import merge_regulations
 
     cells = ["《关于做好部门预算公开工作的通知》（财预〔2020〕8号）",
              "《财政部 审计署关于做好部门预算公开工作的通知》（财预〔2020〕8号）第三条",

@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog_graph.build import OUTPUTS
-from catalog_graph.iris import Iris
-from catalog_graph.layout import build_catalog
+from catalog_graph.batch.build import OUTPUTS
+from catalog_graph.graph.iris import Iris
+from catalog_graph.layout.table import build_catalog
 from catalog_graph.models import Cell, RawTable
 from catalog_graph.output import render_items
 from catalog_graph.pipeline import attach_citations
@@ -69,7 +69,7 @@ def test_any_title_number_or_cell_gives_valid_iris_in_every_serialization(
     import pyoxigraph as ox
     import rdflib
 
-    from catalog_graph.rdf import catalog_quads, nquads, prefix_header, turtle_body
+    from catalog_graph.graph.rdf import catalog_quads, nquads, prefix_header, turtle_body
 
     catalog = catalog_of(title, number, level, content, basis, subject, channel, file)
     quads = catalog_quads(catalog, Iris()).quads
@@ -96,7 +96,7 @@ def test_any_title_number_or_cell_gives_valid_iris_in_every_serialization(
 def test_any_title_or_cell_survives_graphml_and_gexf(title, level, basis, file) -> None:
     import networkx
 
-    from catalog_graph.nx import GraphBuilder, write_gexf, write_graphml
+    from catalog_graph.graph.nx import GraphBuilder, write_gexf, write_graphml
 
     catalog = catalog_of(title, "1", level, "内容", basis, "县局", "政府网站", file)
     builder = GraphBuilder(Iris())

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog_graph.serve import CatalogServer, is_update, make_server, negotiate
+from catalog_graph.serve.http import CatalogServer, is_update, make_server, negotiate
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "raw" / "changzhi_education_catalog.txt"
@@ -409,7 +409,7 @@ def test_the_page_and_its_assets_are_served_locally(server: CatalogServer) -> No
 
 
 def test_examples_are_listed_with_their_titles(server: CatalogServer) -> None:
-    from catalog_graph.query import examples
+    from catalog_graph.store.query import examples
 
     status, _, body = http(server.url + "examples.json")
     listed = json.loads(body)

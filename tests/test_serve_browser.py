@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from catalog_graph.serve import CatalogServer, make_server
+from catalog_graph.serve.http import CatalogServer, make_server
 
 from .test_serve import CATALOG, HOSTILE, SCRIPT_ITEM, build_sample
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from catalog_graph.build import build
+from catalog_graph.batch.build import build
 from catalog_graph.cli import main
-from catalog_graph.query import examples, query_text, run
+from catalog_graph.store.query import examples, query_text, run
 from tests.test_build import COUNTY, SAMPLE
 
 CHANGZHI = "长治市教育局主动公开事项目录"
@@ -269,7 +269,7 @@ def test_timeout_stops_a_query_still_running_with_one_line_and_nothing_written(o
 
 
 def test_query_text_needs_exactly_one_source() -> None:
-    from catalog_graph.query import QueryError
+    from catalog_graph.store.query import QueryError
 
     with pytest.raises(QueryError):
         query_text()

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from catalog_graph.build import build
+from catalog_graph.batch.build import build
 from catalog_graph.cli import main
-from catalog_graph.iris import Iris
-from catalog_graph.store import load_store
-from catalog_graph.validate import validate
+from catalog_graph.graph.iris import Iris
+from catalog_graph.store.db import load_store
+from catalog_graph.store.validate import validate
 from tests.test_build import COUNTY, SAMPLE
 
 CG = "https://w3id.org/catalog-graph/ontology#"

@@ -78,9 +78,9 @@ for line in sys.stdin:
 TEXT_CHILD = r"""
 import json, resource, signal, sys, time
 resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]), int(sys.argv[1])))
-from catalog_graph.citations import cite
+from catalog_graph.citations.find import cite
 from catalog_graph.errors import CatalogError
-from catalog_graph.layout import build_catalog
+from catalog_graph.layout.table import build_catalog
 from catalog_graph.models import Cell, RawTable
 
 HEADER = [["序号", "公开事项", "公开内容", "公开依据", "公开时限", "公开主体"]]
@@ -159,10 +159,10 @@ import sys
 sys.path.insert(0, {str(REPO)!r})
 from hypothesis import HealthCheck, given, settings
 from tests import test_citations_properties as C, test_layout_properties as L
-from catalog_graph.citations import find_citations
-from catalog_graph.docnumbers import normalize_doc_number
+from catalog_graph.citations.find import find_citations
+from catalog_graph.citations.docnumbers import normalize_doc_number
 from catalog_graph.errors import CatalogError
-from catalog_graph.layout import build_catalog
+from catalog_graph.layout.table import build_catalog
 
 S = settings(max_examples={examples}, deadline=None, database=None,
              suppress_health_check=list(HealthCheck))

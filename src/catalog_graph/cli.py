@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .errors import CatalogError
+from catalog_graph.errors import CatalogError
 
 
 class UsageFailure(click.ClickException):
@@ -65,8 +65,8 @@ def main(ctx: click.Context, debug: bool) -> None:
               help="Write to FILE (atomically) instead of stdout.")
 def parse(input_file: Path, fmt: str, output: Path | None) -> None:
     """One catalog (txt/tsv, pdf, xlsx, docx, html) → its items, with citations."""
-    from .output import write_items
-    from .pipeline import parse_file
+    from catalog_graph.output import write_items
+    from catalog_graph.pipeline import parse_file
 
     if not input_file.exists():
         fail(f"{input_file}: no such file")
@@ -91,8 +91,8 @@ def cite(text: str, authority: tuple[Path, ...], no_resolve: bool) -> None:
     """
     import json
 
-    from .citations import cite as cite_text
-    from .citations import find_citations
+    from catalog_graph.citations.find import cite as cite_text
+    from catalog_graph.citations.find import find_citations
 
     if text == "-":
         try:
@@ -105,7 +105,7 @@ def cite(text: str, authority: tuple[Path, ...], no_resolve: bool) -> None:
     if no_resolve:
         citations = find_citations(text)
     else:
-        from .resolve import Resolver
+        from catalog_graph.resolve.resolver import Resolver
 
         citations = cite_text(text, Resolver(authority) if authority else None)
     click.echo(json.dumps([c.to_dict() for c in citations], ensure_ascii=False, indent=2))
@@ -128,7 +128,7 @@ def cite(text: str, authority: tuple[Path, ...], no_resolve: bool) -> None:
 def serve(directory: Path, host: str, port: int, timeout: float, max_rows: int,
           workers: int | None, quiet: bool) -> None:
     """A SPARQL endpoint at /sparql and a query page at / for the graph built in DIR (default out/)."""
-    from .serve import make_server, serve_until_stopped
+    from catalog_graph.serve.http import make_server, serve_until_stopped
 
     server = make_server(directory, host, port, timeout=timeout, max_rows=max_rows,
                          workers=workers, quiet=quiet)
@@ -158,7 +158,7 @@ def viz(directory: Path, output: Path, max_nodes: int, focus: str | None, top: i
     """A picture of the graph built in DIR (default out/): an interactive page or a chart."""
     if output.suffix.lower() not in (".html", ".png", ".svg"):
         fail(f"{output}: unknown picture type {output.suffix or '(none)'}: use .html, .png or .svg")
-    from .viz import write_picture
+    from catalog_graph.viz import write_picture
 
     picture = write_picture(directory, output, max_nodes=max_nodes, focus=focus, top=top)
     for warning in picture.warnings:
@@ -197,9 +197,9 @@ def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, schedule
     """
     from rich.console import Console
 
-    from .build import build as run_build
-    from .iris import DEFAULT_BASE, check_base
-    from .progress import BarProgress, Progress, summary_table
+    from catalog_graph.batch.build import build as run_build
+    from catalog_graph.batch.progress import BarProgress, Progress, summary_table
+    from catalog_graph.graph.iris import DEFAULT_BASE, check_base
 
     try:
         base = check_base(base or DEFAULT_BASE)
@@ -235,7 +235,7 @@ def query(args: tuple[str, ...], query_file: Path | None, example: str | None,
     SPARQL `-` reads the query from stdin. The prefixes cg eli dcterms skos prov time rdf rdfs
     xsd owl are predeclared; the default graph is the union of all graphs.
     """
-    from .query import answer, examples, query_text
+    from catalog_graph.store.query import answer, examples, query_text
 
     if list_examples:
         found = examples()
@@ -282,8 +282,8 @@ def validate(directory: Path, fmt: str, strict: bool, limit: int, workers: int |
     import json
     import os
 
-    from .validate import render
-    from .validate import validate as run_validate
+    from catalog_graph.store.validate import render
+    from catalog_graph.store.validate import validate as run_validate
 
     report = run_validate(directory, workers=workers or os.cpu_count() or 1)
     if fmt == "json":

@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .models import DisclosureItem
+from catalog_graph.models import DisclosureItem
 
 CSV_COLUMNS = [
     "catalog", "id", "number", "path", "content", "basis", "time_limit", "time_limit_kind",

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import CatalogError
+from catalog_graph.errors import CatalogError
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx
@@ -44,7 +44,7 @@ FORMATS = (".html", ".png", ".svg")
 DEFAULT_MAX_NODES = 2000
 DEFAULT_TOP = 20
 TEXT_LIMIT = 400  # characters of an item's content or basis kept in the page
-WEB_DIR = Path(__file__).resolve().parent / "web"
+WEB_DIR = Path(__file__).resolve().parent / "serve" / "web"
 
 # fonts that hold Chinese, best first (Debian's fonts-noto-cjk gives the first)
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",

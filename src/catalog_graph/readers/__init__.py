@@ -11,9 +11,9 @@ import importlib
 import zipfile
 from pathlib import Path
 
-from ..errors import CatalogError
-from ..models import RawTable
-from ._archive import ZIP_ERRORS, oversized_directory
+from catalog_graph.errors import CatalogError
+from catalog_graph.models import RawTable
+from catalog_graph.readers._archive import ZIP_ERRORS, oversized_directory
 
 FORMATS = ("text", "pdf", "xlsx", "docx", "html")
 

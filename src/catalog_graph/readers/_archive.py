@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import CatalogError
+from catalog_graph.errors import CatalogError
 
 MAX_FILE = 200 * 1024 * 1024  # the archive itself
 MAX_MEMBER = 256 * 1024 * 1024  # one part, unpacked

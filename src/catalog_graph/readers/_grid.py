@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..models import Cell
+from catalog_graph.models import Cell
 
 EMPTY = Cell("")
 UP = Cell("", merged="up")

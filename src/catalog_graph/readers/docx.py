@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import CatalogError
-from ..models import Cell, RawTable
-from ._archive import check_archive
-from ._grid import EMPTY, LEFT, MAX_COLS, MAX_ROWS, UP, split_preamble, trim
-from ._select import header_score, pick_title
-from .text import clean_cell
+from catalog_graph.errors import CatalogError
+from catalog_graph.models import Cell, RawTable
+from catalog_graph.readers._archive import check_archive
+from catalog_graph.readers._grid import EMPTY, LEFT, MAX_COLS, MAX_ROWS, UP, split_preamble, trim
+from catalog_graph.readers._select import header_score, pick_title
+from catalog_graph.readers.text import clean_cell
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

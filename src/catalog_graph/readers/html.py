@@ -19,11 +19,11 @@ import codecs
 import re
 from pathlib import Path
 
-from ..errors import CatalogError
-from ..models import RawTable
-from ._grid import MAX_COLS, MAX_ROWS, Span, place, split_preamble, trim
-from ._select import header_score, pick_title
-from .text import clean_cell
+from catalog_graph.errors import CatalogError
+from catalog_graph.models import RawTable
+from catalog_graph.readers._grid import MAX_COLS, MAX_ROWS, Span, place, split_preamble, trim
+from catalog_graph.readers._select import header_score, pick_title
+from catalog_graph.readers.text import clean_cell
 
 MAX_BYTES = 50 * 1024 * 1024
 MIN_SCORE = 2  # header words a table needs to be taken for the catalog

@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import CatalogError
-from ..models import Cell, RawTable
-from ._grid import MAX_COLS, MAX_ROWS
+from catalog_graph.errors import CatalogError
+from catalog_graph.models import Cell, RawTable
+from catalog_graph.readers._grid import MAX_COLS, MAX_ROWS
 
 MAX_BYTES = 200 * 1024 * 1024
 

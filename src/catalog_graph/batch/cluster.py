@@ -25,8 +25,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .errors import CatalogError
-from .workers import Died, Done
+from catalog_graph.batch.workers import Died, Done
+from catalog_graph.errors import CatalogError
 
 CONNECT_TIMEOUT = 30  # seconds to reach the scheduler
 WORKERS_TIMEOUT = 120  # seconds to wait for a first worker to join
@@ -39,7 +39,7 @@ class ClusterMismatch(Exception):
 def run_dask(address: str, function: Callable[[Any], Any],
              tasks: Iterator[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
     """``(index, function(task))`` for each task, run on the cluster at ``address``, as they
-    finish. Tasks given as :class:`~catalog_graph.workers.Done` pass straight through.
+    finish. Tasks given as :class:`~catalog_graph.batch.workers.Done` pass straight through.
 
     CatalogError when the scheduler cannot be reached, no worker joins, or the workers cannot
     run the conversion (not installed there, or set up differently).

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import CatalogError
-from .rdf import PREFIXES
+from catalog_graph.errors import CatalogError
+from catalog_graph.graph.rdf import PREFIXES
 
 FORMATS = ("table", "csv", "tsv", "json")
 
@@ -48,7 +48,7 @@ class Example:
 def examples(folder: Path | None = None) -> dict[str, Example]:
     """The example queries by name, sorted."""
     if folder is None:
-        from .paths import ontology_dir
+        from catalog_graph.paths import ontology_dir
 
         folder = ontology_dir() / "queries"
     found: dict[str, Example] = {}
@@ -93,7 +93,7 @@ def answer(directory: Path, sparql: str, fmt: str = "table", out: IO[bytes] | No
     query that is a long flat chain of terms (``?o = 1 || ?o = 2 || …`` 10,000 times) would
     otherwise overflow the main thread's stack and kill the process.
     """
-    from .store import on_big_stack_within
+    from catalog_graph.store.db import on_big_stack_within
 
     return on_big_stack_within(
         timeout, lambda: write_result(run(directory, sparql), fmt, out, console_width))
@@ -105,7 +105,7 @@ def run(directory: Path, sparql: str) -> Any:
     The results are lazy and bound to this thread. On the main thread a query that is a long
     flat chain of terms overflows the stack: :func:`answer` runs one safely.
     """
-    from .store import open_store, run_query
+    from catalog_graph.store.db import open_store, run_query
 
     store = open_store(directory)
     try:

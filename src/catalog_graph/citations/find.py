@@ -24,8 +24,8 @@ Titles (line breaks inside a title, left by a wrapped table cell, are dropped)
   - ``中华人民共和国政府信息公开条例第二十条`` — a law's full name without marks, when an
     article follows or nothing does.
   - ``《条例》``, ``《意见》`` — a title that is only a kind, a reference to an earlier
-    document (resolved by ``catalog_graph.resolve``).
-Doc numbers (``catalog_graph.docnumbers``)
+    document (resolved by ``catalog_graph.resolve.resolver``).
+Doc numbers (``catalog_graph.citations.docnumbers``)
   - after the title in any bracket (``（国办发〔2022〕8号）``), bare after it, inside its 《》,
     or before it (``国办发〔2022〕8号《…》``); every year-bracket variant, spaces and line breaks,
     full-width digits, Chinese numerals (``国务院令第七十三号``), normalized (``国办发〔2022〕8号``,
@@ -47,7 +47,7 @@ Lists
     separated by ``；`` ``、`` ``，`` or nothing: list numbers are never read as part of a
     title, number or provision.
 Issuers and kinds
-  - issuers from the title (``catalog_graph.titles.title_issuers``), else the bodies written
+  - issuers from the title (``catalog_graph.citations.titles.title_issuers``), else the bodies written
     before its marks, else the doc number's prefix (``ontology/issuer_codes.tsv``); an
     unknown prefix with no issuer in the title is warned about, and so is a prefix naming a
     body the title contradicts. A 主席令 names no issuer (the law's maker comes from the
@@ -64,10 +64,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .docnumbers import DocNumberMatch, find_doc_numbers
-from .models import Citation, Provision
-from .numerals import parse_int
-from .titles import (
+from catalog_graph.citations.docnumbers import DocNumberMatch, find_doc_numbers
+from catalog_graph.citations.titles import (
     bare_title_start,
     doc_kind,
     fold_nested_marks,
@@ -76,9 +74,11 @@ from .titles import (
     issuers_before,
     title_issuers,
 )
+from catalog_graph.models import Citation, Provision
+from catalog_graph.numerals import parse_int
 
 if TYPE_CHECKING:
-    from .resolve import Resolver
+    from catalog_graph.resolve.resolver import Resolver
 
 __all__ = ["find_citations", "cite", "default_resolver"]
 
@@ -729,7 +729,7 @@ def default_resolver() -> Resolver:
     if _DEFAULT is None:
         with _DEFAULT_LOCK:
             if _DEFAULT is None:
-                from .resolve import Resolver
+                from catalog_graph.resolve.resolver import Resolver
 
                 _DEFAULT = Resolver()
     return _DEFAULT

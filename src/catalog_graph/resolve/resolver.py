@@ -2,7 +2,7 @@
 
 A ``Resolver`` takes the citations of one text (one 公开依据 cell) at a time and sets each
 citation's ``regulation`` to a stable id, checking it against the authority
-(``catalog_graph.authority``):
+(``catalog_graph.resolve.authority``):
 
 - A doc number is the key where there is one: ``国办发〔2022〕8号`` → ``guobanfa-2022-8``.
 - Titles are matched folded: ``《政府信息公开条例》`` and ``《中华人民共和国政府信息公开条例》``
@@ -49,7 +49,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .authority import (
+from catalog_graph.citations.docnumbers import parse_doc_number
+from catalog_graph.citations.titles import (
+    doc_kind,
+    is_generic_title,
+    short_titles,
+    title_issuers,
+    title_key,
+)
+from catalog_graph.models import Citation, Regulation
+from catalog_graph.resolve.authority import (
     Authority,
     AuthorityEntry,
     builtin_authority_paths,
@@ -57,9 +66,6 @@ from .authority import (
     expand_paths,
     regulation_id,
 )
-from .docnumbers import parse_doc_number
-from .models import Citation, Regulation
-from .titles import doc_kind, is_generic_title, short_titles, title_issuers, title_key
 
 __all__ = ["Resolver", "merge_regulations", "regulation_id"]
 

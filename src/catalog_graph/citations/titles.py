@@ -25,8 +25,8 @@ import threading
 from functools import cache, lru_cache
 from typing import Any
 
-from .numerals import to_halfwidth_digits
-from .paths import cache_dir, ontology_dir
+from catalog_graph.numerals import to_halfwidth_digits
+from catalog_graph.paths import cache_dir, ontology_dir
 
 # --------------------------------------------------------------------------- marks
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .layout import SUBJECT_FILLED
-from .rdf import PREFIXES
+from catalog_graph.graph.rdf import PREFIXES
+from catalog_graph.layout.table import SUBJECT_FILLED
 
 SHAPES_FILE = "shapes.ttl"
 ONTOLOGY_FILE = "catalog-graph.ttl"
@@ -132,11 +132,11 @@ def _to_rdflib(triples: Iterable[Any]) -> Any:
 
 def shacl(directory: Path, workers: int = 1, ontology_dir: Path | None = None) -> Report:
     """Validate every graph of a built folder against the shapes, in ``workers`` processes."""
-    from .store import open_store
+    from catalog_graph.store.db import open_store
 
     names = graphs_to_check(open_store(directory))
     if ontology_dir is None:
-        from .paths import ontology_dir as default_dir
+        from catalog_graph.paths import ontology_dir as default_dir
 
         ontology_dir = default_dir()
     report = Report()
@@ -165,7 +165,7 @@ def shacl_graphs(task: tuple[str, list[str], str]) -> Report:
     import pyshacl
     import rdflib
 
-    from .store import open_store
+    from catalog_graph.store.db import open_store
 
     directory, names, ontology_dir = task
     store = open_store(Path(directory))
@@ -266,8 +266,8 @@ FINDINGS: list[tuple[str, str, str]] = [
 
 def data_quality(store: Any) -> list[Finding]:
     """The data-quality findings of a store, one Finding per kind (possibly without rows)."""
-    from .query import show_term
-    from .store import run_query
+    from catalog_graph.store.db import run_query
+    from catalog_graph.store.query import show_term
 
     findings = []
     for name, title, sparql in FINDINGS:
@@ -280,7 +280,7 @@ def data_quality(store: Any) -> list[Finding]:
 
 def validate(directory: Path, shacl_check: bool = True, workers: int = 1) -> Report:
     """SHACL conformance and data-quality findings of a built folder."""
-    from .store import open_store
+    from catalog_graph.store.db import open_store
 
     store = open_store(directory)
     report = shacl(directory, workers) if shacl_check else Report()

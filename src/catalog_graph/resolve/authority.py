@@ -35,10 +35,10 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from .docnumbers import parse_doc_number, short_hash
-from .errors import CatalogError
-from .paths import ontology_dir
-from .titles import doc_kind, enclosed_title, headless_key, title_key
+from catalog_graph.citations.docnumbers import parse_doc_number, short_hash
+from catalog_graph.citations.titles import doc_kind, enclosed_title, headless_key, title_key
+from catalog_graph.errors import CatalogError
+from catalog_graph.paths import ontology_dir
 
 AUTHORITY_ENV = "CATALOG_GRAPH_AUTHORITY"
 COLUMNS = ("title", "doc_number", "issuer", "doc_type", "date", "in_force", "replaced_by",

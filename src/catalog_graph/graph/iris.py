@@ -34,7 +34,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import quote
 
-from .models import Provision
+from catalog_graph.models import Provision
 
 DEFAULT_BASE = "https://w3id.org/catalog-graph/id/"
 ONTOLOGY = "https://w3id.org/catalog-graph/ontology#"

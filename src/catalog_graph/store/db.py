@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .errors import CatalogError
-from .rdf import PREFIXES
+from catalog_graph.errors import CatalogError
+from catalog_graph.graph.rdf import PREFIXES
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph as ox

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .iris import ONTOLOGY, Iris, clean_text
-from .models import Catalog, Citation, DisclosureItem, Provision, Regulation, TimeLimit
+from catalog_graph.graph.iris import ONTOLOGY, Iris, clean_text
+from catalog_graph.models import Catalog, Citation, DisclosureItem, Provision, Regulation, TimeLimit
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph as ox
@@ -78,7 +78,7 @@ def vocabulary() -> Vocabulary:
     """Load the concept schemes once per process."""
     import pyoxigraph as ox
 
-    from .paths import ontology_dir
+    from catalog_graph.paths import ontology_dir
 
     triples: list[ox.Triple] = []
     for path in sorted((ontology_dir() / "vocabularies").glob("*.ttl")):
@@ -496,7 +496,7 @@ def graph_quads(catalogs: Iterable[Catalog], regulations: Iterable[Regulation] =
     """Every quad of a (small) graph of catalogs: their graphs, regulations, vocabulary.
 
     ``regulations`` are the records of the regulations the catalogs cite (those not cited are
-    left out). For a corpus, ``catalog_graph.build`` streams the same quads catalog by catalog.
+    left out). For a corpus, ``catalog_graph.batch.build`` streams the same quads catalog by catalog.
     """
     iris = iris or Iris()
     quads: list[Any] = []
@@ -511,7 +511,7 @@ def graph_quads(catalogs: Iterable[Catalog], regulations: Iterable[Regulation] =
         provisions |= part.provisions
         minted |= part.concepts
         limits |= part.time_limits
-    from .resolve import merge_regulations
+    from catalog_graph.resolve.resolver import merge_regulations
 
     merged = {r.id: r for r in merge_regulations(r for r in regulations if r.id in cited)}
     reg_quads, kinds = regulation_quads(merged, provisions, iris)

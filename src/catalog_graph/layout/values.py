@@ -13,8 +13,8 @@ from __future__ import annotations
 import calendar
 import re
 
-from .models import TimeLimit
-from .numerals import CHINESE_NUMERAL_CHARS, parse_int, to_halfwidth_digits
+from catalog_graph.models import TimeLimit
+from catalog_graph.numerals import CHINESE_NUMERAL_CHARS, parse_int, to_halfwidth_digits
 
 _NUM = rf"(\d+|[{CHINESE_NUMERAL_CHARS}]+)"
 _WITHIN = re.compile(rf"(?<![月\d{CHINESE_NUMERAL_CHARS}])" + _NUM + r"\s*个?\s*(工作日|自然日|日|天)")

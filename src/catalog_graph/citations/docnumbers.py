@@ -30,8 +30,8 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from .numerals import parse_int, to_halfwidth_digits
-from .paths import ontology_dir
+from catalog_graph.numerals import parse_int, to_halfwidth_digits
+from catalog_graph.paths import ontology_dir
 
 # --------------------------------------------------------------------------- the code table
 

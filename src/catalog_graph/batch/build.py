@@ -2,13 +2,13 @@
 
 Three stages:
 
-1. **Find** the inputs (:mod:`catalog_graph.inputs`): files and folders, searched recursively,
+1. **Find** the inputs (:mod:`catalog_graph.batch.inputs`): files and folders, searched recursively,
    hidden and temporary files skipped, sorted by the path shown for them.
-2. **Convert** each input that is not in the cache (:mod:`catalog_graph.cache`, in
+2. **Convert** each input that is not in the cache (:mod:`catalog_graph.batch.cache`, in
    ``DIR/.cache``) into everything it contributes — its items as JSON lines, its named graph as
    sorted N-Quads and Turtle, its GraphML and GEXF pieces, the regulations it cites — with a
    pure, module-level function (:func:`convert_file`), in this process, in worker processes
-   (:mod:`catalog_graph.workers`) or on a Dask cluster (:mod:`catalog_graph.dask_backend`). Each
+   (:mod:`catalog_graph.batch.workers`) or on a Dask cluster (:mod:`catalog_graph.batch.cluster`). Each
    result goes to the cache as it comes.
 3. **Assemble** the results in input order, streaming: each input's part is appended to the
    outputs as soon as every input before it is done, so no corpus-wide graph is ever held; the
@@ -22,7 +22,7 @@ Three stages:
 ``graph.nt``        the same triples as N-Triples, in the order of graph.nq
 ``graph.jsonld``    the same quads as expanded JSON-LD, one named graph per catalog
 ``graph.graphml``   the networkx MultiDiGraph (catalogs, items, regulations, provisions, issuers),
-                    written piece by piece (:mod:`catalog_graph.graphfiles`)
+                    written piece by piece (:mod:`catalog_graph.graph.files`)
 ``graph.gexf``      the same, for Gephi
 ``graph.nodelink.json``  the same as networkx node-link JSON (``nodes`` and ``edges``)
 ``store/``          the pyoxigraph store, bulk-loaded from graph.nq, that ``query`` reads
@@ -50,13 +50,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from .cache import Cache, Entry, content_digest, entry_key, fingerprint
-from .errors import CatalogError
-from .inputs import CATALOG_SUFFIXES, collect_inputs, scan_inputs
-from .iris import DEFAULT_BASE, Iris
-from .models import Catalog, Regulation
-from .progress import Progress
-from .workers import Died, Done, default_workers, run_local
+from catalog_graph.batch.cache import Cache, Entry, content_digest, entry_key, fingerprint
+from catalog_graph.batch.inputs import CATALOG_SUFFIXES, collect_inputs, scan_inputs
+from catalog_graph.batch.progress import Progress
+from catalog_graph.batch.workers import Died, Done, default_workers, run_local
+from catalog_graph.errors import CatalogError
+from catalog_graph.graph.iris import DEFAULT_BASE, Iris
+from catalog_graph.models import Catalog, Regulation
 
 __all__ = ["CATALOG_SUFFIXES", "OUTPUTS", "BuildSummary", "FileResult", "Setup", "build",
            "collect_inputs", "convert_data", "convert_file"]
@@ -135,15 +135,15 @@ class Setup:
 
 def _new_resolver(authority: tuple[str, ...] = ()) -> Any:
     """A fresh resolver per file: resolution never depends on which files came before."""
-    from .resolve import Resolver
+    from catalog_graph.resolve.resolver import Resolver
 
     return Resolver(authority)
 
 
 def _process(display: str, path: Path, iris: Iris, authority: tuple[str, ...] = ()) -> FileResult:
-    from .output import item_json
-    from .pipeline import parse_file
-    from .rdf import catalog_quads, jsonld_graphs, nquads, turtle_body
+    from catalog_graph.graph.rdf import catalog_quads, jsonld_graphs, nquads, turtle_body
+    from catalog_graph.output import item_json
+    from catalog_graph.pipeline import parse_file
 
     resolver = _new_resolver(authority)
     catalog = parse_file(path, resolver, display=display)
@@ -177,8 +177,8 @@ def _failed(display: str, error: str, cacheable: bool) -> Entry:
 def _convert(display: str, path: Path, setup: Setup) -> Entry:
     """One input → its cache entry. A file that cannot be read is a failed entry, cached
     (the same bytes fail again); an internal error is one too, but not cached."""
-    from .graphfiles import catalog_pieces
-    from .rdf import key_text
+    from catalog_graph.graph.files import catalog_pieces
+    from catalog_graph.graph.rdf import key_text
 
     iris = Iris(setup.base)
     try:
@@ -219,7 +219,7 @@ def convert_data(task: tuple[str, str, bytes, str, tuple[tuple[str, bytes], ...]
     """The same from the input's bytes, on a Dask worker: ``(display path, file name suffix,
     bytes, IRI base, extra authority files as (name, bytes), fingerprint)``. ClusterMismatch
     when this process would give other results (its fingerprint differs)."""
-    from .dask_backend import ClusterMismatch
+    from catalog_graph.batch.cluster import ClusterMismatch
 
     display, suffix, data, base, authority, expected = task
     with tempfile.TemporaryDirectory(prefix="catalog-graph-") as tmp:
@@ -325,7 +325,7 @@ class _StoreLoader:
         """``keys``: every input's graph IRI → its cache key (None: load everything)."""
         import shutil
 
-        from .store import STORE_DIR
+        from catalog_graph.store.db import STORE_DIR
 
         self.path = out_dir / STORE_DIR
         self.tmp = out_dir / f".store.tmp-{os.getpid()}"
@@ -499,8 +499,8 @@ class _Assembly:
     def __init__(self, out_dir: Path, summary: BuildSummary, progress: Progress, iris: Iris,
                  keys: dict[str, str]) -> None:
         """``keys``: the cache key of every input's graph (by IRI), for the store to reuse."""
-        from .graphfiles import GraphFiles
-        from .rdf import prefix_header
+        from catalog_graph.graph.files import GraphFiles
+        from catalog_graph.graph.rdf import prefix_header
 
         self.out_dir = out_dir
         self.summary = summary
@@ -523,7 +523,7 @@ class _Assembly:
 
     def add(self, entry: Entry, cached: bool, key: str | None) -> None:
         """Append one input's part (inputs in order); ``key``: its cache entry's."""
-        from .graphfiles import Pieces
+        from catalog_graph.graph.files import Pieces
 
         report, summary, outputs = entry.report, self.summary, self.outputs
         outputs["report.json"].write((b"[\n" if not self.reports else b",\n")
@@ -556,7 +556,7 @@ class _Assembly:
     def _write_quads(self, lines: bytes, turtle: bytes, jsonld: bytes) -> None:
         """One part's quads (N-Quads lines) to graph.nq and graph.nt, its Turtle and JSON-LD to
         theirs (the store is fed by the caller)."""
-        from .rdf import triple_line
+        from catalog_graph.graph.rdf import triple_line
 
         outputs = self.outputs
         outputs["graph.nq"].write(lines)
@@ -569,9 +569,15 @@ class _Assembly:
 
     def finish(self, iris: Iris) -> None:
         """The shared graphs, then every file committed and the store loaded."""
-        from .graphfiles import shared_pieces
-        from .rdf import jsonld_graphs, nquads, regulation_quads, turtle_body, vocabulary_quads
-        from .resolve import merge_regulations
+        from catalog_graph.graph.files import shared_pieces
+        from catalog_graph.graph.rdf import (
+            jsonld_graphs,
+            nquads,
+            regulation_quads,
+            turtle_body,
+            vocabulary_quads,
+        )
+        from catalog_graph.resolve.resolver import merge_regulations
 
         self.progress.step("shared graphs")
         records = (Regulation(**record) for rid, known in self.records.items() if rid in self.cited
@@ -646,7 +652,7 @@ def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
     when another build is writing ``out_dir``, or when the cluster cannot be used; failed
     inputs are reported, not raised.
     """
-    from .authority import expand_paths, read_authority_file
+    from catalog_graph.resolve.authority import expand_paths, read_authority_file
 
     started = time.monotonic()
     progress = progress or Progress()
@@ -713,7 +719,7 @@ def _convert_and_assemble(plan: list[_Input], cache: Cache, assembly: _Assembly,
     every input before it are done (results kept in the cache, or here when not cacheable)."""
     misses = sum(1 for item in plan if not item.cached)
     if scheduler:
-        from .dask_backend import run_dask
+        from catalog_graph.batch.cluster import run_dask
 
         results = run_dask(scheduler, convert_data, _tasks(plan, setup, fp, remote=True))
     else:

@@ -27,9 +27,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .iris import Iris, clean_text
-from .models import Catalog, DisclosureItem, Regulation
-from .rdf import provision_from_key, provision_key, provision_label
+from catalog_graph.graph.iris import Iris, clean_text
+from catalog_graph.graph.rdf import provision_from_key, provision_key, provision_label
+from catalog_graph.models import Catalog, DisclosureItem, Regulation
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx
@@ -142,7 +142,7 @@ class GraphBuilder:
 def build_graph(catalogs: Iterable[Catalog], regulations: Iterable[Regulation] = (),
                 iris: Iris | None = None) -> networkx.MultiDiGraph:
     """The MultiDiGraph of some catalogs and the regulations they cite."""
-    from .resolve import merge_regulations
+    from catalog_graph.resolve.resolver import merge_regulations
 
     builder = GraphBuilder(iris)
     for catalog in catalogs:

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .errors import CatalogError
+from catalog_graph.errors import CatalogError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -179,7 +179,7 @@ def is_update(text: str) -> bool:
 
 def example_queries() -> list[dict[str, str]]:
     """The bundled example queries (``ontology/queries/*.rq``): name, title, query; by name."""
-    from .query import examples
+    from catalog_graph.store.query import examples
 
     return [{"name": e.name, "title": e.description or e.name, "query": e.sparql}
             for e in examples().values()]
@@ -246,8 +246,8 @@ def answer_query(store: Any, query: str, accept: str | None = None, fmt: str | N
     """
     import pyoxigraph as ox
 
-    from .rdf import PREFIXES
-    from .store import check_query, run_query
+    from catalog_graph.graph.rdf import PREFIXES
+    from catalog_graph.store.db import check_query, run_query
 
     if is_update(query):
         return _text_answer(403, READ_ONLY)
@@ -342,7 +342,7 @@ def _worker_main(requests: Any, answers: Any, directory: str, limits: Limits) ->
     """
     import signal
 
-    from .store import open_store
+    from catalog_graph.store.db import open_store
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the server's to handle
     try:
@@ -380,7 +380,7 @@ def _worker_main(requests: Any, answers: Any, directory: str, limits: Limits) ->
 def _on_big_stack(store: Any, limits: Limits, request: Mapping[str, Any]) -> Answer:
     """The answer to one request, computed on a big stack (:func:`store.on_big_stack`), where a
     query that is a long flat chain of terms is merely slow, and the deadline stops it."""
-    from .store import on_big_stack
+    from catalog_graph.store.db import on_big_stack
 
     try:
         return on_big_stack(answer_query, store, limits=limits, **request)
@@ -425,7 +425,7 @@ class Workers:
 
     :meth:`run` hands a query to an idle worker and waits for its answer until the deadline;
     past it the worker is killed (the query with it) and replaced in the background. Workers
-    are started as ``python -m catalog_graph.serve --worker``, so the program using this class
+    are started as ``python -m catalog_graph.serve.http --worker``, so the program using this class
     needs no ``if __name__ == "__main__"`` guard.
     """
 
@@ -456,7 +456,7 @@ class Workers:
         from_child_r, from_child_w = os.pipe()
         try:
             process = subprocess.Popen(
-                [sys.executable, "-m", "catalog_graph.serve", "--worker", str(to_child_r),
+                [sys.executable, "-m", "catalog_graph.serve.http", "--worker", str(to_child_r),
                  str(from_child_w), self.directory, json.dumps(asdict(self.limits))],
                 pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL)
@@ -831,6 +831,6 @@ def serve_until_stopped(server: CatalogServer) -> None:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--worker"]:
         # run the importable copy of this module, so that answers unpickle in the server
-        from catalog_graph.serve import worker_process
+        from catalog_graph.serve.http import worker_process
 
         worker_process(sys.argv[2:])

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from rich.table import Table
 
-    from .build import BuildSummary
+    from catalog_graph.batch.build import BuildSummary
 
 
 class Progress:

@@ -26,8 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .paths import display_name
-from .readers._archive import ZIP_ERRORS, oversized_directory
+from catalog_graph.paths import display_name
+from catalog_graph.readers._archive import ZIP_ERRORS, oversized_directory
 
 CATALOG_SUFFIXES = frozenset({".txt", ".tsv", ".csv", ".text", ".pdf", ".xlsx", ".xlsm", ".docx",
                               ".html", ".htm", ".xhtml", ".shtml", ".xls", ".doc"})

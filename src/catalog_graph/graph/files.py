@@ -1,7 +1,7 @@
 """GraphML, GEXF and node-link JSON files written piece by piece, so a build never holds the
 whole graph.
 
-The nodes, edges and attributes are those of :class:`catalog_graph.nx.GraphBuilder` (the same
+The nodes, edges and attributes are those of :class:`catalog_graph.graph.nx.GraphBuilder` (the same
 graph networkx would write; ``networkx.read_graphml`` and ``read_gexf`` give it back). A worker
 turns each catalog into :class:`Pieces` — its catalog and item nodes, and the edges from its
 items — with :func:`catalog_pieces`; the regulations, provisions and issuers the catalogs cite
@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from .iris import Iris
-from .models import Catalog, Regulation
+from catalog_graph.graph.iris import Iris
+from catalog_graph.models import Catalog, Regulation
 
 _EDGE_ID = b"\x00"  # stands for an edge's number in a GEXF piece (XML text never holds NUL)
 
@@ -91,7 +91,7 @@ def _key_id(scope: str, name: str) -> str:
     """The id declaring attribute ``name`` of nodes or edges (the same in every piece)."""
     if _SIMPLE.fullmatch(name):
         return f"{scope}.{name}"
-    from .iris import digest
+    from catalog_graph.graph.iris import digest
 
     return f"{scope}.x{digest(name, 16)}"
 
@@ -169,7 +169,7 @@ def _json_line(value: Mapping[str, Any]) -> str:
 
 def catalog_pieces(catalog: Catalog, iris: Iris) -> Pieces:
     """One catalog's nodes (the catalog, its items) and its items' edges."""
-    from .nx import GraphBuilder
+    from catalog_graph.graph.nx import GraphBuilder
 
     builder = GraphBuilder(iris)
     builder.add_catalog(catalog)
@@ -182,7 +182,7 @@ def catalog_pieces(catalog: Catalog, iris: Iris) -> Pieces:
 def shared_pieces(regulations: Mapping[str, Regulation], cited: Iterable[str],
                   provisions: Iterable[tuple[str, tuple[int | None, ...]]], iris: Iris) -> Pieces:
     """The nodes every catalog shares: regulations cited, their provisions and issuers."""
-    from .nx import GraphBuilder
+    from catalog_graph.graph.nx import GraphBuilder
 
     builder = GraphBuilder(iris)
     builder.cited = set(cited)

@@ -7,7 +7,7 @@ so that results and progress flow in one stream. A worker process that dies (a c
 library, the kernel's out-of-memory killer) does not stop the build: the tasks it may have been
 running are run again one at a time in a fresh pool, and the one that kills its worker again
 yields :class:`Died`. Workers exit when the build's process goes away (a killed build leaves no
-orphans). ``catalog_graph.dask_backend`` runs the same tasks on a Dask cluster.
+orphans). ``catalog_graph.batch.cluster`` runs the same tasks on a Dask cluster.
 """
 
 from __future__ import annotations

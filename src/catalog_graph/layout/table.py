@@ -37,10 +37,10 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import PurePath
 
-from . import columns as C
-from .errors import CatalogError
-from .fields import parse_time_limit, split_channels, split_list, split_methods
-from .models import Catalog, Cell, DisclosureItem, RawTable, Source
+from catalog_graph.errors import CatalogError
+from catalog_graph.layout import header as C
+from catalog_graph.layout.values import parse_time_limit, split_channels, split_list, split_methods
+from catalog_graph.models import Catalog, Cell, DisclosureItem, RawTable, Source
 
 MAX_HEADER_SEARCH = 60  # rows scanned for the header
 SUBJECT_FILLED = "公开主体 is empty"  # how the warning begins when 公开主体 is filled in (validate)

@@ -35,8 +35,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import CatalogError
-from .output import write_atomic
+from catalog_graph.errors import CatalogError
+from catalog_graph.output import write_atomic
 
 CACHE_DIR = ".cache"
 ENTRIES_DIR = "entries"
@@ -64,10 +64,11 @@ def _code_digest() -> str:
     from importlib import metadata
 
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     for path in sorted(package.rglob("*")):
         rel = path.relative_to(package)
-        if (not path.is_file() or rel.parts[0] in ("web", "ontology", "__pycache__")
+        if (not path.is_file() or rel.parts[0] in ("ontology", "__pycache__")
+                or rel.parts[:2] == ("serve", "web")
                 or "__pycache__" in rel.parts or path.suffix == ".pyc"):
             continue
         digest.update(rel.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
@@ -84,8 +85,8 @@ def fingerprint(extra_authority: Iterable[Path | str] = ()) -> str:
     """What every result depends on besides its input: code, ontology data, and the extra
     authority files (``$CATALOG_GRAPH_AUTHORITY``, then ``extra_authority``), by content: the
     same on every machine whatever the files' paths."""
-    from .authority import env_authority_paths
-    from .paths import ontology_dir
+    from catalog_graph.paths import ontology_dir
+    from catalog_graph.resolve.authority import env_authority_paths
 
     digest = hashlib.sha256(_code_digest().encode())
     ontology = ontology_dir()
