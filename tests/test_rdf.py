@@ -9,16 +9,11 @@ import pytest
 import rdflib
 
 from catalog_graph.graph.iris import DEFAULT_BASE, Iris, check_base, segment
+from catalog_graph.graph.namespaces import CG, ELI, TIME, XSD
 from catalog_graph.graph.rdf import (
-    CG,
-    ELI,
-    TIME,
-    XSD,
     catalog_quads,
-    chinese_numeral,
     graph_quads,
     nquads,
-    provision_label,
     serialize,
     to_rdflib,
 )
@@ -31,6 +26,7 @@ from catalog_graph.models import (
     Source,
     TimeLimit,
 )
+from catalog_graph.numerals import chinese_numeral
 
 FILE = "raw/changzhi_education_catalog.txt"
 TITLE = "长治市教育局主动公开事项目录"
@@ -292,8 +288,8 @@ def test_articles_are_labelled_in_chinese_numerals(number: int, expected: str) -
 
 
 def test_a_provision_label_reads_as_written_in_a_citation() -> None:
-    assert provision_label(Provision(article=20, paragraph=1, item=5)) == "第二十条第一款第（五）项"
-    assert provision_label(Provision(chapter=3)) == "第三章"
+    assert Provision(article=20, paragraph=1, item=5).label() == "第二十条第一款第（五）项"
+    assert Provision(chapter=3).label() == "第三章"
 
 
 # ------------------------------------------------------------------------- serializations

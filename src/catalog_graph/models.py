@@ -67,6 +67,30 @@ class Provision:
             "chapter": self.chapter,
         }
 
+    def key(self) -> tuple[int | None, ...]:
+        """A hashable key: (chapter, article, paragraph, item)."""
+        return (self.chapter, self.article, self.paragraph, self.item)
+
+    @classmethod
+    def from_key(cls, key: tuple[int | None, ...]) -> Provision:
+        chapter, article, paragraph, item = key
+        return cls(article=article, paragraph=paragraph, item=item, chapter=chapter)
+
+    def label(self) -> str:
+        """第三章, 第二十条, 第二十条第一款第（五）项 …"""
+        from catalog_graph.numerals import chinese_numeral
+
+        label = ""
+        if self.chapter is not None:
+            label += f"第{chinese_numeral(self.chapter)}章"
+        if self.article is not None:
+            label += f"第{chinese_numeral(self.article)}条"
+        if self.paragraph is not None:
+            label += f"第{chinese_numeral(self.paragraph)}款"
+        if self.item is not None:
+            label += f"第（{chinese_numeral(self.item)}）项"
+        return label
+
 
 @dataclass(slots=True)
 class Citation:

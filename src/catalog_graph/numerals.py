@@ -49,3 +49,26 @@ def parse_int(text: str) -> int | None:
             section += (1 if digit is None else digit) * unit
         digit = None
     return total + section + (digit or 0)
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(number: int) -> str:
+    """1 → 一, 10 → 十, 20 → 二十, 105 → 一百零五, 1010 → 一千零一十 (0 < number < 10000)."""
+    if not 0 < number < 10000:
+        return str(number)
+    out = ""
+    zero = False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = number // value % 10
+        if digit == 0:
+            zero = bool(out)
+            continue
+        if zero:
+            out += "零"
+            zero = False
+        if not (unit == "十" and digit == 1 and not out):
+            out += _CN_DIGITS[digit]
+        out += unit
+    return out

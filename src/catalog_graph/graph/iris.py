@@ -34,10 +34,11 @@ import re
 from collections.abc import Sequence
 from urllib.parse import quote
 
+from catalog_graph.graph.namespaces import CG
 from catalog_graph.models import Provision
 
 DEFAULT_BASE = "https://w3id.org/catalog-graph/id/"
-ONTOLOGY = "https://w3id.org/catalog-graph/ontology#"
+ONTOLOGY = CG  # the ontology namespace
 
 MAX_SEGMENT = 120  # longest percent-encoded segment kept readable; longer ones are hashed
 

@@ -28,8 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from catalog_graph.graph.iris import Iris, clean_text
-from catalog_graph.graph.rdf import provision_from_key, provision_key, provision_label
-from catalog_graph.models import Catalog, DisclosureItem, Regulation
+from catalog_graph.models import Catalog, DisclosureItem, Provision, Regulation
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx
@@ -104,7 +103,7 @@ class GraphBuilder:
                 p_iri = iris.provision(citation.regulation, provision)
                 if p_iri is not None:
                     provisions[p_iri] = citation.regulation
-                    self.provisions.add((citation.regulation, provision_key(provision)))
+                    self.provisions.add((citation.regulation, provision.key()))
         for reg_id, texts in cited.items():
             self.cited.add(reg_id)
             g.add_edge(node, iris.regulation(reg_id), key="legal_basis", kind="legal_basis",
@@ -129,10 +128,10 @@ class GraphBuilder:
                 g.add_node(issuer, **_attrs(kind="issuer", label=name, name=name))
                 g.add_edge(node, issuer, key="passed_by", kind="passed_by")
         for reg_id, key in sorted(self.provisions, key=lambda p: (p[0], str(p[1]))):
-            provision = provision_from_key(key)
+            provision = Provision.from_key(key)
             node = iris.provision(reg_id, provision)
             g.add_node(node, **_attrs(
-                kind="provision", label=provision_label(provision), regulation=reg_id,
+                kind="provision", label=provision.label(), regulation=reg_id,
                 chapter=provision.chapter, article=provision.article,
                 paragraph=provision.paragraph, item=provision.item,
             ))

@@ -21,30 +21,26 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from catalog_graph.graph.iris import ONTOLOGY, Iris, clean_text
+from catalog_graph.graph.iris import Iris, clean_text
+from catalog_graph.graph.namespaces import (
+    CG,
+    DCTERMS,
+    ELI,
+    LANGUAGE,
+    OWL,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    TIME,
+    XSD,
+)
 from catalog_graph.models import Catalog, Citation, DisclosureItem, Provision, Regulation, TimeLimit
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph as ox
     import rdflib
-
-CG = ONTOLOGY
-ELI = "http://data.europa.eu/eli/ontology#"
-DCTERMS = "http://purl.org/dc/terms/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PROV = "http://www.w3.org/ns/prov#"
-TIME = "http://www.w3.org/2006/time#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-
-PREFIXES: dict[str, str] = {
-    "cg": CG, "eli": ELI, "dcterms": DCTERMS, "skos": SKOS, "prov": PROV, "time": TIME,
-    "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL,
-}
-
-LANGUAGE = "zh"  # the language of everything read from a catalog
 
 # vocabulary name → (concept scheme, concept class)
 SCHEMES: dict[str, tuple[str, str]] = {
@@ -155,16 +151,6 @@ class CatalogQuads:
     provisions: set[tuple[str, tuple[int | None, ...]]] = field(default_factory=set)
     concepts: set[tuple[str, str]] = field(default_factory=set)  # minted (vocabulary, label)
     time_limits: set[tuple[Any, ...]] = field(default_factory=set)  # time_limit_key() of each
-
-
-def provision_key(provision: Provision) -> tuple[int | None, ...]:
-    """A hashable key for a provision: (chapter, article, paragraph, item)."""
-    return (provision.chapter, provision.article, provision.paragraph, provision.item)
-
-
-def provision_from_key(key: tuple[int | None, ...]) -> Provision:
-    chapter, article, paragraph, item = key
-    return Provision(article=article, paragraph=paragraph, item=item, chapter=chapter)
 
 
 def time_limit_key(tl: TimeLimit) -> tuple[Any, ...]:
@@ -320,49 +306,12 @@ class _CatalogGraph:
             p_iri = self.iris.provision(citation.regulation, provision)
             if p_iri is None:
                 continue
-            out.provisions.add((citation.regulation, provision_key(provision)))
+            out.provisions.add((citation.regulation, provision.key()))
             add(node, f"{CG}citesProvision", n(p_iri))
             add(item, f"{CG}legalProvision", n(p_iri))
 
 
 # --------------------------------------------------------------------------- regulations
-
-
-_CN_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_numeral(number: int) -> str:
-    """1 → 一, 10 → 十, 20 → 二十, 105 → 一百零五, 1010 → 一千零一十 (0 < number < 10000)."""
-    if not 0 < number < 10000:
-        return str(number)
-    out = ""
-    zero = False
-    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        digit = number // value % 10
-        if digit == 0:
-            zero = bool(out)
-            continue
-        if zero:
-            out += "零"
-            zero = False
-        if not (unit == "十" and digit == 1 and not out):
-            out += _CN_DIGITS[digit]
-        out += unit
-    return out
-
-
-def provision_label(provision: Provision) -> str:
-    """第三章, 第二十条, 第二十条第一款第（五）项 …"""
-    label = ""
-    if provision.chapter is not None:
-        label += f"第{chinese_numeral(provision.chapter)}章"
-    if provision.article is not None:
-        label += f"第{chinese_numeral(provision.article)}条"
-    if provision.paragraph is not None:
-        label += f"第{chinese_numeral(provision.paragraph)}款"
-    if provision.item is not None:
-        label += f"第（{chinese_numeral(provision.item)}）项"
-    return label
 
 
 def _date_literal(t: _Terms, date: str) -> Any | None:
@@ -427,14 +376,14 @@ def regulation_quads(regulations: Mapping[str, Regulation],
     for reg_id, key in sorted(provisions, key=lambda p: (p[0], [-1 if v is None else v for v in p[1]])):
         if reg_id not in regulations:
             continue
-        provision = provision_from_key(key)
+        provision = Provision.from_key(key)
         iri = iris.provision(reg_id, provision)
         if iri is None:
             continue
         node = n(iri)
         add(node, RDF + "type", n(f"{ELI}LegalResourceSubdivision"))
         add(node, f"{ELI}is_part_of", n(iris.regulation(reg_id)))
-        add(node, f"{RDFS}label", t.zh(provision_label(provision)))
+        add(node, f"{RDFS}label", t.zh(provision.label()))
         for prop, value in (("chapter", provision.chapter), ("article", provision.article),
                             ("paragraph", provision.paragraph), ("item", provision.item)):
             if value is not None:

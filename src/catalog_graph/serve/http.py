@@ -246,7 +246,7 @@ def answer_query(store: Any, query: str, accept: str | None = None, fmt: str | N
     """
     import pyoxigraph as ox
 
-    from catalog_graph.graph.rdf import PREFIXES
+    from catalog_graph.graph.namespaces import PREFIXES
     from catalog_graph.store.db import check_query, run_query
 
     if is_update(query):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from catalog_graph.errors import CatalogError
-from catalog_graph.graph.rdf import PREFIXES
+from catalog_graph.graph.namespaces import PREFIXES
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph as ox

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from catalog_graph.errors import CatalogError
-from catalog_graph.graph.rdf import PREFIXES
+from catalog_graph.graph.namespaces import PREFIXES
 
 FORMATS = ("table", "csv", "tsv", "json")
 

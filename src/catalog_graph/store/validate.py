@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from catalog_graph.graph.rdf import PREFIXES
+from catalog_graph.graph.namespaces import PREFIXES
 from catalog_graph.layout.table import SUBJECT_FILLED
 
 SHAPES_FILE = "shapes.ttl"
