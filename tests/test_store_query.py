@@ -197,12 +197,60 @@ def test_inline_sparql_with_predeclared_prefixes_and_json(out: Path) -> None:
     assert data["results"]["bindings"][0]["n"]["value"] == "30"
 
 
-def test_query_from_a_file_and_tsv(out: Path, tmp_path: Path) -> None:
+def test_query_from_a_file_and_sparql_tsv(out: Path, tmp_path: Path) -> None:
     (tmp_path / "q.rq").write_text("SELECT ?t WHERE { ?c a cg:Catalog ; dcterms:title ?t } ORDER BY ?t",
                                    encoding="utf-8")
-    result = CliRunner().invoke(main, ["query", str(out), "--file", str(tmp_path / "q.rq"), "--format", "tsv"])
+    result = CliRunner().invoke(main, ["query", str(out), "--file", str(tmp_path / "q.rq"),
+                                       "--format", "sparql-tsv"])
     assert result.exit_code == 0
     assert result.stdout.splitlines() == ["?t", f'"{COUNTY_TITLE}"@zh', f'"{CHANGZHI}"@zh']
+
+
+def test_tsv_holds_plain_values_a_spreadsheet_reads(out: Path) -> None:
+    sparql = ('SELECT ?t ?c ?note WHERE { ?c a cg:Catalog ; dcterms:title ?t . '
+              'BIND("a\\tb\\nc" AS ?note) } ORDER BY ?t')
+    result = CliRunner().invoke(main, ["query", str(out), sparql, "--format", "tsv"])
+    assert result.exit_code == 0
+    lines = result.stdout.split("\n")
+    assert lines[0] == "t\tc\tnote"
+    title, iri, note = lines[1].split("\t")
+    assert title == COUNTY_TITLE  # no quotes, no @zh
+    assert iri.startswith("https://w3id.org/catalog-graph/id/catalog/")  # in full, no <>
+    assert note == "a\\tb\\nc"  # a tab or line break inside a value is escaped
+    assert lines[-1] == "" and len(lines) == 4
+
+
+def test_every_format_ends_with_a_line_break(out: Path) -> None:
+    sparql = "SELECT ?t WHERE { ?c a cg:Catalog ; dcterms:title ?t }"
+    for fmt in ("table", "csv", "tsv", "sparql-tsv", "json"):
+        result = CliRunner().invoke(main, ["query", str(out), sparql, "--format", fmt])
+        assert result.exit_code == 0
+        assert result.stdout.endswith("\n"), fmt
+
+
+def test_the_query_may_come_before_the_folder(out: Path) -> None:
+    sparql = "SELECT (COUNT(?i) AS ?n) WHERE { ?i a cg:DisclosureItem }"
+    result = CliRunner().invoke(main, ["query", sparql, str(out), "--format", "csv"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == ["n", "30"]
+
+
+def test_an_update_is_refused_as_the_store_is_read_only(out: Path) -> None:
+    result = CliRunner().invoke(main, ["query", str(out), "INSERT DATA { <urn:a> <urn:b> <urn:c> }"])
+    assert result.exit_code == 2
+    assert "read-only" in result.stderr and "expected CONSTRUCT" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_an_unknown_prefix_is_named_with_the_known_ones(out: Path) -> None:
+    sparql = 'SELECT ?s WHERE { ?s ex:kind "a:b" ; <urn:x:y> ?o ; cg:number ?n } # foo:bar'
+    result = CliRunner().invoke(main, ["query", str(out), sparql])
+    assert result.exit_code == 2
+    line = result.stderr.strip()
+    assert "unknown prefix ex:" in line
+    assert "foo:" not in line.split("unknown prefix")[1].split("(")[0]  # a comment is not code
+    assert "cg eli dcterms skos prov" in line
+    assert "\\u{" not in line and len(line.splitlines()) == 1
 
 
 def test_ask_and_construct(out: Path) -> None:

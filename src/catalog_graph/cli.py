@@ -223,8 +223,10 @@ def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, schedule
               help="Read the query from F.rq.")
 @click.option("--example", metavar="NAME", help="Run a bundled example query (see --list).")
 @click.option("--list", "list_examples", is_flag=True, help="List the example queries.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
-              default="table", show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "sparql-tsv", "json"]),
+              default="table", show_default=True,
+              help="Output format: tsv has plain values for spreadsheets, sparql-tsv the SPARQL "
+                   "1.1 TSV form (?var headers, \"…\"@zh values).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               metavar="SECONDS", help="Stop a query still running after SECONDS (exit 2, nothing "
               "written). Default: no limit (Ctrl-C stops it).")
@@ -251,6 +253,8 @@ def query(args: tuple[str, ...], query_file: Path | None, example: str | None,
         directory = Path(args[0]) if args else directory
     elif len(args) == 2:
         directory, sparql = Path(args[0]), args[1]
+        if not directory.is_dir() and Path(args[1]).is_dir():
+            directory, sparql = Path(args[1]), args[0]  # `query 'SELECT …' out/`: either order
     elif len(args) == 1:
         if Path(args[0]).is_dir():
             fail(f"no query given for {args[0]}: add SPARQL, --file F.rq or --example NAME")

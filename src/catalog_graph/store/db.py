@@ -23,6 +23,14 @@ if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph as ox
 
 STORE_DIR = "store"
+READ_ONLY = "the store is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR …) is not allowed"
+
+_PROLOGUE = (r"(?:\s|#[^\n]*(?:\n|$))*"
+             r"(?:(?:PREFIX\s*[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)(?:\s|#[^\n]*(?:\n|$))*)*")
+_UPDATE = re.compile(_PROLOGUE + r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+                     re.IGNORECASE)
+_DECLARED = re.compile(r"PREFIX\s*([^\s:]*):", re.IGNORECASE)
+_PREFIXED = re.compile(r"(?<![\w:/#.?$<-])([A-Za-z][\w.-]*)?:(?=[\w\u00c0-\uffff%\\])")
 QUERY_STACK = 256 * 1024 * 1024  # bytes of stack a query runs on (address space, used as needed)
 
 T = TypeVar("T")
@@ -68,6 +76,50 @@ def open_store(directory: Path) -> ox.Store:
         return ox.Store.read_only(str(path))
     except OSError as exc:
         raise CatalogError(str(path), f"cannot open the store ({exc})", "unreadable") from None
+
+
+def is_update(text: str) -> bool:
+    """Whether a request text is a SPARQL Update (INSERT, DELETE, LOAD, CLEAR …)."""
+    return bool(_UPDATE.match(text))
+
+
+def unknown_prefixes(sparql: str) -> list[str]:
+    """The prefixes a query uses but neither declares nor finds predeclared (:data:`PREFIXES`),
+    in order of first use; strings, IRIs and comments are not looked into."""
+    code = _code_only(sparql)
+    declared = set(PREFIXES) | {m.group(1) for m in _DECLARED.finditer(code)}
+    found: list[str] = []
+    for m in _PREFIXED.finditer(code):
+        name = m.group(1) or ""
+        if name not in declared and name not in found and name.lower() not in ("_", "http", "https"):
+            found.append(name)
+    return found
+
+
+def _code_only(sparql: str) -> str:
+    """The query with strings, IRIs and comments blanked out (same length)."""
+    out = list(sparql)
+    i, n = 0, len(sparql)
+    while i < n:
+        ch = sparql[i]
+        end = None
+        if ch == "#":
+            end = sparql.find("\n", i)
+            end = n if end < 0 else end
+        elif ch in "\"'":
+            quote = ch * 3 if sparql.startswith(ch * 3, i) else ch
+            end = _string_end(sparql, i + len(quote), quote, len(quote) == 3)
+            end = n if end is None else end
+        elif ch == "<":
+            iri = _IRI.match(sparql, i)
+            end = iri.end() if iri is not None else None
+        if end is None:
+            i += 1
+            continue
+        for k in range(i, end):
+            out[k] = " "
+        i = end
+    return "".join(out)
 
 
 def run_query(store: ox.Store, sparql: str) -> Any:

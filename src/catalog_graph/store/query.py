@@ -4,9 +4,13 @@ Examples are the ``*.rq`` files of ``ontology/queries``: the name is the file's 
 description its leading ``#`` comment. Queries see the union of all named graphs as the default
 graph, and the prefixes ``cg eli dcterms skos prov time rdf rdfs xsd owl`` are predeclared.
 
-Formats: ``table`` (aligned for terminals, CJK-width aware), and the SPARQL 1.1 result formats
-``csv``, ``tsv`` and ``json``. ASK prints true or false; CONSTRUCT and DESCRIBE print Turtle
-(table), N-Triples (csv, tsv) or JSON-LD (json).
+Formats: ``table`` (aligned for terminals, CJK-width aware); ``csv`` (SPARQL 1.1 CSV: plain
+values); ``tsv``, plain values for spreadsheets (the bare variable names as headers, a literal's
+text without quotes or language tag, IRIs in full; a tab, line break or backslash inside a value
+written ``\t`` ``\n`` ``\r`` ``\\``); ``sparql-tsv``, the SPARQL 1.1 TSV form (``?var``
+headers, values as RDF terms: ``"…"@zh``, ``<iri>``); ``json`` (SPARQL 1.1 JSON). ASK prints true
+or false; CONSTRUCT and DESCRIBE print Turtle (table), N-Triples (csv, tsv, sparql-tsv) or
+JSON-LD (json). Every format ends with a line break.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import IO, Any
 from catalog_graph.errors import CatalogError
 from catalog_graph.graph.namespaces import PREFIXES
 
-FORMATS = ("table", "csv", "tsv", "json")
+FORMATS = ("table", "csv", "tsv", "sparql-tsv", "json")
 
 
 class QueryError(CatalogError):
@@ -105,12 +109,20 @@ def run(directory: Path, sparql: str) -> Any:
     The results are lazy and bound to this thread. On the main thread a query that is a long
     flat chain of terms overflows the stack: :func:`answer` runs one safely.
     """
-    from catalog_graph.store.db import open_store, run_query
+    from catalog_graph.store.db import READ_ONLY, is_update, open_store, run_query, unknown_prefixes
 
+    if is_update(sparql):
+        raise QueryError(f"{READ_ONLY}; ask with SELECT, ASK, CONSTRUCT or DESCRIBE")
     store = open_store(directory)
     try:
         return run_query(store, sparql)
     except SyntaxError as exc:
+        unknown = unknown_prefixes(sparql)
+        if unknown:
+            names = ", ".join(f"{p}:" for p in unknown)
+            known = " ".join(PREFIXES)
+            raise QueryError(f"bad SPARQL: unknown prefix {names} (predeclared: {known}; declare "
+                             f"others with PREFIX {unknown[0]}: <…>)") from None
         raise QueryError(f"bad SPARQL: {_one_line(exc)}") from None
     except OSError as exc:
         raise QueryError(f"the query failed: {_one_line(exc)}") from None
@@ -158,18 +170,49 @@ def write_result(result: Any, fmt: str, out: IO[bytes] | None = None,
         rdf_format = {"table": ox.RdfFormat.TURTLE, "json": ox.RdfFormat.JSON_LD}.get(
             fmt, ox.RdfFormat.N_TRIPLES)
         prefixes = PREFIXES if rdf_format is ox.RdfFormat.TURTLE else None
-        out.write(ox.serialize(triples, format=rdf_format, prefixes=prefixes)
-                  if prefixes else ox.serialize(triples, format=rdf_format))
+        data = (ox.serialize(triples, format=rdf_format, prefixes=prefixes)
+                if prefixes else ox.serialize(triples, format=rdf_format))
+        out.write(_ending_with_newline(data))
         return len(triples)
+    if fmt == "tsv":
+        return _write_plain_tsv(result, out)
     if fmt != "table":
-        results_format = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+        results_format = {"csv": ox.QueryResultsFormat.CSV,
+                          "sparql-tsv": ox.QueryResultsFormat.TSV,
                           "json": ox.QueryResultsFormat.JSON}[fmt]
-        out.write(result.serialize(format=results_format))
+        out.write(_ending_with_newline(result.serialize(format=results_format)))
         return None
     variables = [v.value for v in result.variables]
     rows = [[show_term(solution[name]) for name in variables] for solution in result]
     _write_table(variables, rows, out, console_width)
     return len(rows)
+
+
+def _ending_with_newline(data: bytes) -> bytes:
+    return data if not data or data.endswith(b"\n") else data + b"\n"
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _plain(term: Any) -> str:
+    """A term as a spreadsheet cell: a literal's text, an IRI in full, _:id for a blank node."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value.translate(_TSV_ESCAPES)
+
+
+def _write_plain_tsv(result: Any, out: IO[bytes]) -> int:
+    variables = [v.value for v in result.variables]
+    lines = ["\t".join(variables)]
+    for solution in result:
+        lines.append("\t".join(_plain(solution[name]) for name in variables))
+    out.write(("\n".join(lines) + "\n").encode("utf-8"))
+    return len(lines) - 1
 
 
 def _write_table(variables: list[str], rows: list[list[str]], out: IO[bytes],
