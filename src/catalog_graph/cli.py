@@ -7,6 +7,7 @@ unless ``--debug``. Heavy libraries are imported inside the commands.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -17,6 +18,24 @@ from catalog_graph.errors import CatalogError
 
 class UsageFailure(click.ClickException):
     exit_code = 2
+
+
+def _unwritable(folder: Path) -> str | None:
+    """Why ``folder`` cannot be made or written in, or None when it can (tried by making and
+    removing a folder in it, or in its nearest existing parent; nothing is left behind)."""
+    import tempfile
+
+    probe = Path(folder).absolute()
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        return f"{probe} is a file"
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".catalog-graph-probe-", dir=probe))
+    except OSError as exc:
+        where = "" if probe == Path(folder).absolute() else f" in {probe}"
+        return f"{(exc.strerror or str(exc)).lower()}{where}"
+    return None
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -207,6 +226,13 @@ def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, schedule
         fail(str(exc))
     if out_dir.exists() and not out_dir.is_dir():
         fail(f"{out_dir}: is a file, not a folder")
+    missing = [str(p) for p in inputs if not os.path.lexists(p)]
+    if missing:
+        fail(f"{missing[0]}: no such file or folder"
+             + (f" (and {len(missing) - 1} more inputs missing)" if len(missing) > 1 else ""))
+    problem = _unwritable(out_dir)
+    if problem:
+        fail(f"{out_dir}: cannot write the output folder ({problem})")
     progress = BarProgress() if sys.stderr.isatty() else Progress()
     summary = run_build(list(inputs), out_dir, workers=workers, base=base, scheduler=scheduler,
                         progress=progress, authority=authority)
