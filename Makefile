@@ -5,10 +5,26 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test serve viz lint bench clean
 
 demo: $(VENV)/.installed
 	$(BIN)/catalog-graph build raw/ -o out/
+	@echo ""
+	@echo "Built out/. Next (nothing to activate):"
+	@echo "  make serve                                   browse and query out/ at http://127.0.0.1:8000/"
+	@echo "  make viz                                     out/graph.html, a picture of the graph"
+	@echo "  .venv/bin/catalog-graph query --list         the bundled SPARQL questions"
+	@echo "  .venv/bin/catalog-graph query --example most-cited-regulations"
+	@echo "  .venv/bin/catalog-graph build YOUR/FOLDER -o mine/    your own catalogs, any format"
+
+serve: $(VENV)/.installed
+	@test -d out/store || $(MAKE) --no-print-directory demo
+	$(BIN)/catalog-graph serve out/
+
+viz: $(VENV)/.installed
+	@test -d out/store || $(MAKE) --no-print-directory demo
+	$(BIN)/catalog-graph viz out/ -o out/graph.html
+	@echo "Open out/graph.html in a browser."
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
