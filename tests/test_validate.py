@@ -36,12 +36,12 @@ def test_the_built_sample_conforms_and_findings_are_listed(out: Path) -> None:
     text = result.stdout
     assert text.startswith("SHACL: conforms (3 graphs, ")  # two catalogs and the vocabulary
     assert "items with no legal basis: 3\n" in text
-    assert "长治市教育局主动公开事项目录 row 2: 国家制度 · (公开依据 empty)" in text
+    assert "长治市教育局主动公开事项目录 item 2 国家制度 (row 2): (公开依据 empty)" in text
     assert "cited document numbers that differ from the regulation's: 2\n" in text
     assert "cited documents no longer in force: 1\n" in text
-    assert "某县教育局主动公开事项目录 row 1: 中华人民共和国政府信息公开条例" in text
+    assert "某县教育局主动公开事项目录 item 1 政府信息公开指南 (row 1): 中华人民共和国政府信息公开条例" in text
     assert "items whose 公开主体 was filled in: 1\n" in text
-    assert "长治市教育局主动公开事项目录 row 14: 计划规划 · 长治市教育局" in text
+    assert "长治市教育局主动公开事项目录 item 7 计划规划 (row 14): 长治市教育局" in text
     assert "citation warnings: 9\n" in text
 
 
@@ -51,7 +51,8 @@ def test_json_report_has_every_finding_with_its_rows(out: Path) -> None:
     assert data["conforms"] is True and data["violations"] == []
     findings = {f["name"]: f for f in data["findings"]}
     assert findings["wrong-doc-numbers"]["rows"][0] == {
-        "catalog": "长治市教育局主动公开事项目录", "row": "25", "cited": "国务院令第73号",
+        "catalog": "长治市教育局主动公开事项目录", "row": "25", "number": "12",
+        "item": "重大决策预公开", "cited": "国务院令第73号",
         "docNumber": "国务院令第713号", "title": "重大行政决策程序暂行条例"}
     assert findings["items-without-basis"]["count"] == 3
 

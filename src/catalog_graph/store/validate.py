@@ -208,30 +208,32 @@ def _short(iri: Any) -> str:
 
 # --------------------------------------------------------------------------- data quality
 
-# Each lists (catalog, row, …) rows; written to scan first and look details up last.
+# Each lists (catalog, row, number, item, …) rows: the item by its 序号 and name as well as its
+# data row; written to scan first and look details up last.
 _WHERE = """
   GRAPH ?g { ?i a cg:DisclosureItem }
   ?g dcterms:title ?catalog .
-  ?i prov:wasDerivedFrom/cg:row ?row ."""
+  ?i prov:wasDerivedFrom/cg:row ?row ; skos:prefLabel ?item .
+  OPTIONAL { ?i cg:number ?n }
+  BIND(COALESCE(?n, "") AS ?number)"""
 
 FINDINGS: list[tuple[str, str, str]] = [
     ("items-without-basis", "items with no legal basis", f"""
-        SELECT ?catalog ?row ?item ?basis WHERE {{
+        SELECT ?catalog ?row ?number ?item ?basis WHERE {{
           {{ SELECT ?i WHERE {{ {{ ?i a cg:DisclosureItem }} MINUS {{ ?i cg:legalBasis ?r }} }} }}
           {_WHERE}
-          ?i skos:prefLabel ?item .
           OPTIONAL {{ ?i cg:basisText ?b }}
           BIND(COALESCE(?b, "(公开依据 empty)") AS ?basis)
         }} ORDER BY ?catalog ?row ?item"""),
     ("citation-warnings", "citation warnings", f"""
-        SELECT ?catalog ?row ?citation ?warning WHERE {{
+        SELECT ?catalog ?row ?number ?item ?citation ?warning WHERE {{
           {{ SELECT ?c ?warning WHERE {{ ?c cg:warning ?warning ; a cg:Citation }} }}
           ?i cg:citation ?c .
           ?c cg:text ?citation .
           {_WHERE}
         }} ORDER BY ?catalog ?row ?citation ?warning"""),
     ("wrong-doc-numbers", "cited document numbers that differ from the regulation's", f"""
-        SELECT ?catalog ?row ?cited ?docNumber ?title WHERE {{
+        SELECT ?catalog ?row ?number ?item ?cited ?docNumber ?title WHERE {{
           {{ SELECT ?c ?cited ?docNumber ?title WHERE {{
                ?r eli:id_local ?docNumber ; rdfs:label ?title .
                ?c cg:cites ?r ; cg:citedDocNumber ?cited .
@@ -240,26 +242,24 @@ FINDINGS: list[tuple[str, str, str]] = [
           {_WHERE}
         }} ORDER BY ?catalog ?row ?cited"""),
     ("not-in-force", "cited documents no longer in force", f"""
-        SELECT ?catalog ?row ?title WHERE {{
+        SELECT ?catalog ?row ?number ?item ?title WHERE {{
           {{ SELECT ?r ?title WHERE {{ ?r eli:in_force eli:InForce-notInForce ; rdfs:label ?title }} }}
           ?i cg:legalBasis ?r .
           {_WHERE}
         }} ORDER BY ?catalog ?row ?title"""),
     ("subject-filled-in", "items whose 公开主体 was filled in", f"""
-        SELECT ?catalog ?row ?item ?subject WHERE {{
+        SELECT ?catalog ?row ?number ?item ?subject WHERE {{
           {{ SELECT ?i WHERE {{ ?i cg:warning ?w ; a cg:DisclosureItem .
                                FILTER(STRSTARTS(?w, "{SUBJECT_FILLED}")) }} }}
           {_WHERE}
-          ?i skos:prefLabel ?item .
           OPTIONAL {{ ?i cg:subject ?s }}
           BIND(COALESCE(?s, "(none)") AS ?subject)
         }} ORDER BY ?catalog ?row"""),
     ("item-warnings", "other item warnings", f"""
-        SELECT ?catalog ?row ?item ?warning WHERE {{
+        SELECT ?catalog ?row ?number ?item ?warning WHERE {{
           {{ SELECT ?i ?warning WHERE {{ ?i cg:warning ?warning ; a cg:DisclosureItem .
                                         FILTER(!STRSTARTS(?warning, "{SUBJECT_FILLED}")) }} }}
           {_WHERE}
-          ?i skos:prefLabel ?item .
         }} ORDER BY ?catalog ?row ?warning"""),
 ]
 
@@ -291,6 +291,12 @@ def validate(directory: Path, shacl_check: bool = True, workers: int = 1) -> Rep
 # --------------------------------------------------------------------------- output
 
 
+def item_reference(number: str | None, name: str, row: int | str) -> str:
+    """An item as people find it in the catalog: ``item 7 计划规划 (row 14)``; without a 序号,
+    ``计划规划 (row 14)``."""
+    return f"item {number} {name} (row {row})" if number else f"{name} (row {row})"
+
+
 def _clip(text: str, width: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -314,8 +320,9 @@ def render(report: Report, limit: int = 20) -> str:
     for finding in report.findings:
         lines.append(f"  {finding.title}: {len(finding.rows)}")
         for row in finding.rows[:limit]:
-            catalog, row_no, *rest = row
-            lines.append(f"    {catalog} row {row_no}: " + " · ".join(_clip(x) for x in rest if x))
+            catalog, row_no, number, item, *rest = row
+            lines.append(f"    {catalog} {item_reference(number, item, row_no)}: "
+                         + " · ".join(_clip(x) for x in rest if x))
         if len(finding.rows) > limit:
             lines.append(f"    … and {len(finding.rows) - limit} more")
     return "\n".join(lines) + "\n"
