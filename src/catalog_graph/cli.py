@@ -219,6 +219,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, schedule
     from catalog_graph.batch.build import build as run_build
     from catalog_graph.batch.progress import BarProgress, Progress, summary_table
     from catalog_graph.graph.iris import DEFAULT_BASE, check_base
+    from catalog_graph.paths import as_typed_anywhere
 
     try:
         base = check_base(base or DEFAULT_BASE)
@@ -234,7 +235,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, schedule
     if problem:
         fail(f"{out_dir}: cannot write the output folder ({problem})")
     progress = BarProgress() if sys.stderr.isatty() else Progress()
-    summary = run_build(list(inputs), out_dir, workers=workers, base=base, scheduler=scheduler,
+    summary = run_build([as_typed_anywhere(p) for p in inputs], out_dir, workers=workers, base=base, scheduler=scheduler,
                         progress=progress, authority=authority)
     for entry in summary.failed:
         click.echo(f"catalog-graph: error: {entry['error']}", err=True)

@@ -76,3 +76,18 @@ def display_name(path: Path | str) -> str:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def as_typed_anywhere(path: Path | str) -> Path:
+    """An input path in one spelling however it was typed: ``raw/``, ``./raw``, ``raw/../raw``
+    and ``$PWD/raw`` all become ``raw``, so the same files get the same names in ``source.file``
+    and the same catalog IRIs. A path outside the working folder stays absolute; links are not
+    followed (a link's own name is kept)."""
+    text = os.path.normpath(os.fspath(path))
+    if os.path.isabs(text):
+        here = os.getcwd()
+        if text == here:
+            return Path(".")
+        if text.startswith(here.rstrip(os.sep) + os.sep):
+            return Path(os.path.relpath(text, here))
+    return Path(text)

@@ -1,4 +1,5 @@
-"""`catalog-graph build` refuses what it cannot do with one line, exit 2 and nothing written."""
+"""`catalog-graph build` from the command line: what it refuses (one line, exit 2, nothing written)
+and how it names its inputs."""
 
 from __future__ import annotations
 
@@ -43,3 +44,19 @@ def test_an_output_folder_where_nothing_can_be_made_is_one_clear_line() -> None:
     assert result.exit_code == 2
     assert "cannot write the output folder" in result.stderr
     assert "internal error" not in result.stderr
+
+
+def test_the_same_files_get_the_same_names_and_iris_however_the_path_is_typed(
+        tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    outputs = []
+    for typed in ("raw/", str(ROOT / "raw"), "./raw", "raw/../raw"):
+        out = tmp_path / f"out{len(outputs)}"
+        result = CliRunner().invoke(main, ["build", typed, "-o", str(out), "--workers", "1"])
+        assert result.exit_code == 0, result.stderr
+        outputs.append(out)
+    first = (outputs[0] / "graph.nq").read_bytes()
+    assert b"raw/changzhi_education_catalog.txt" in first
+    for out in outputs[1:]:
+        assert (out / "graph.nq").read_bytes() == first
+        assert (out / "items.jsonl").read_bytes() == (outputs[0] / "items.jsonl").read_bytes()
