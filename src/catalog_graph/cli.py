@@ -325,5 +325,70 @@ def validate(directory: Path, fmt: str, strict: bool, limit: int, workers: int |
         sys.exit(1)
 
 
+def _write_report(text: str, output: Path | None) -> None:
+    from catalog_graph.output import write_atomic
+
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        write_atomic(output, text.encode("utf-8"))
+
+
+def _existing(*paths: Path) -> None:
+    for path in paths:
+        if not path.exists():
+            fail(f"{path}: no such file")
+
+
+@main.command()
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "html"]),
+              default="table", show_default=True,
+              help="table for the terminal, json (the public report), csv (one row per change), "
+                   "html (the two catalogs side by side).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE (atomically) instead of stdout.")
+def diff(old: Path, new: Path, fmt: str, output: Path | None) -> None:
+    """What changed between two versions of a catalog (any formats): items added, removed,
+    renamed, changed (fields and citations, compared by regulation and article), split, merged.
+
+    Exit status 0 when nothing changed, 1 when something did, 2 on bad input.
+    """
+    from catalog_graph.compare import diff as run_diff
+    from catalog_graph.compare.render import render_diff
+
+    _existing(old, new)
+    report = run_diff(old, new)
+    _write_report(render_diff(report, fmt), output)
+    sys.exit(0 if report.same else 1)
+
+
+@main.command()
+@click.argument("catalog", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--standard", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              metavar="REF", help="The standard or model catalog (any format): your copy of the "
+              "field's 基层政务公开标准指引, or a model catalog.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "html"]),
+              default="table", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE (atomically) instead of stdout.")
+def coverage(catalog: Path, standard: Path, fmt: str, output: Path | None) -> None:
+    """A catalog against a standard: the standard's items it lacks, its items beyond the
+    standard, and matched items whose basis lacks a regulation the standard cites there.
+
+    Exit status 0 when the catalog covers the standard, 1 when something is lacking, 2 on bad
+    input.
+    """
+    from catalog_graph.compare import compare_to_standard
+    from catalog_graph.compare.render import render_coverage
+
+    _existing(catalog, standard)
+    report = compare_to_standard(catalog, standard)
+    _write_report(render_coverage(report, fmt), output)
+    sys.exit(0 if report.complete else 1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
