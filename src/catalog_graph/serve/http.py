@@ -69,6 +69,9 @@ CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "X-Result-Count, X-Result-Truncated, Content-Type",
 }
+# the prefixes the page shortens IRIs with, tried in order: ``id`` for the graph's own IRIs
+# (under the default base), then the graph's namespaces
+PAGE_NAMESPACES = {"id": DEFAULT_BASE, **PREFIXES}
 
 
 def example_queries() -> list[dict[str, str]]:
@@ -76,12 +79,6 @@ def example_queries() -> list[dict[str, str]]:
     lists them: name, title, query; by name."""
     return [{"name": e.name, "title": e.description or e.name, "query": e.sparql}
             for e in examples().values()]
-
-
-def page_namespaces() -> dict[str, str]:
-    """The prefixes the page shortens IRIs with, in order: ``id`` for the graph's own IRIs
-    (:data:`catalog_graph.graph.iris.DEFAULT_BASE`), then :data:`PREFIXES`."""
-    return {"id": DEFAULT_BASE, **PREFIXES}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -150,7 +147,7 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/examples.json":
             self._json(self.server.examples)
         elif path == "/namespaces.json":
-            self._json(page_namespaces())
+            self._json(PAGE_NAMESPACES)
         elif path == "/favicon.ico":
             self._send(204, "image/x-icon", b"")
         else:
@@ -275,7 +272,6 @@ class CatalogServer(ThreadingHTTPServer):
     def __init__(self, directory: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
                  limits: Limits = DEFAULT_LIMITS, workers: int | None = None, quiet: bool = False) -> None:
         self.directory = Path(directory)
-        self.limits = limits
         self.quiet = quiet
         self.examples = example_queries()
         self.assets = {p.name for p in WEB_DIR.iterdir()

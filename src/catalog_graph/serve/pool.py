@@ -25,6 +25,7 @@ from catalog_graph.serve.answer import DEFAULT_LIMITS, Answer, Limits, answer_qu
 from catalog_graph.store.db import on_big_stack, open_store
 
 MAX_WAITING = 64  # requests that may wait for a free worker at once
+START_TIMEOUT = 60.0  # seconds a worker may take to open the store
 WORKER_COMMAND = ("import sys; from catalog_graph.serve.pool import worker_process; "
                   "worker_process(sys.argv[1:])")
 
@@ -120,8 +121,7 @@ class Workers:
     ``if __name__ == "__main__"`` guard.
     """
 
-    def __init__(self, directory: Path, size: int = 2, limits: Limits = DEFAULT_LIMITS,
-                 start_timeout: float = 60.0) -> None:
+    def __init__(self, directory: Path, size: int = 2, limits: Limits = DEFAULT_LIMITS) -> None:
         self.directory = str(directory)
         self.limits = limits
         self.size = max(1, size)
@@ -130,7 +130,6 @@ class Workers:
         self._lock = threading.Lock()
         self._closed = False
         self._waiting = threading.BoundedSemaphore(MAX_WAITING)
-        self._start_timeout = start_timeout
         try:
             for _ in range(self.size):
                 self._idle.put(self._spawn())
@@ -163,7 +162,7 @@ class Workers:
         with self._lock:
             self._all.add(worker)
         try:
-            if worker.answers.poll(self._start_timeout):
+            if worker.answers.poll(START_TIMEOUT):
                 status, problem = worker.answers.recv()
             else:
                 status, problem = "error", (self.directory, "the query worker did not start", "")
@@ -193,9 +192,9 @@ class Workers:
         else:
             self._idle.put(fresh)
 
-    def run(self, request: Mapping[str, Any], timeout: float | None = None) -> Answer:
+    def run(self, request: Mapping[str, Any]) -> Answer:
         """The answer to one request (``query``, ``accept``, ``fmt``, graphs) within the deadline."""
-        timeout = self.limits.timeout if timeout is None else timeout
+        timeout = self.limits.timeout
         if not self._waiting.acquire(blocking=False):
             return _busy("too many queries waiting")
         try:
