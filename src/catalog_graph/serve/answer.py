@@ -16,14 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from catalog_graph.graph.namespaces import PREFIXES
+from catalog_graph.graph.namespaces import PREFIXES, XSD
 from catalog_graph.store.db import check_query, run_query
 
 DEFAULT_TIMEOUT = 30.0  # seconds a query may run
 DEFAULT_MAX_ROWS = 100_000  # rows of a SELECT, triples of a CONSTRUCT/DESCRIBE
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # about this many bytes of values per answer
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_STRING = XSD + "string"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 
 # media type → pyoxigraph QueryResultsFormat name, for SELECT and ASK; first is the default
@@ -204,7 +204,8 @@ def answer_query(store: Any, query: str, accept: str | None = None, fmt: str | N
                  limits: Limits = DEFAULT_LIMITS) -> Answer:
     """Run one SPARQL query on ``store`` and serialize its results as negotiated.
 
-    Runs to completion: callers that need a deadline run it in a worker (see :class:`catalog_graph.serve.pool.Workers`).
+    Runs to completion: callers that need a deadline run it in a worker
+    (:class:`catalog_graph.serve.pool.Workers`).
     """
     import pyoxigraph as ox
 
