@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from catalog_graph.serve.http import CatalogServer, is_update, make_server, negotiate
+from catalog_graph.serve.answer import is_update, negotiate
+from catalog_graph.serve.http import CatalogServer, make_server
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "raw" / "changzhi_education_catalog.txt"

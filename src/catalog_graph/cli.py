@@ -147,7 +147,7 @@ def cite(text: str, authority: tuple[Path, ...], no_resolve: bool) -> None:
 def serve(directory: Path, host: str, port: int, timeout: float, max_rows: int,
           workers: int | None, quiet: bool) -> None:
     """A SPARQL endpoint at /sparql and a query page at / for the graph built in DIR (default out/)."""
-    from catalog_graph.serve.http import make_server, serve_until_stopped
+    from catalog_graph.serve import make_server, serve_until_stopped
 
     server = make_server(directory, host, port, timeout=timeout, max_rows=max_rows,
                          workers=workers, quiet=quiet)

@@ -7,33 +7,45 @@
   const ENDPOINT = "/sparql";
   const DISPLAY_LIMIT = 1000; // rows drawn in the table; downloads give all of them
   const ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9";
-  const PREFIXES = [
-    ["id", "https://w3id.org/catalog-graph/id/"],
-    ["cg", "https://w3id.org/catalog-graph/ontology#"],
-    ["eli", "http://data.europa.eu/eli/ontology#"],
-    ["dcterms", "http://purl.org/dc/terms/"],
-    ["skos", "http://www.w3.org/2004/02/skos/core#"],
-    ["prov", "http://www.w3.org/ns/prov#"],
-    ["time", "http://www.w3.org/2006/time#"],
-    ["rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"],
-    ["rdfs", "http://www.w3.org/2000/01/rdf-schema#"],
-    ["xsd", "http://www.w3.org/2001/XMLSchema#"],
-    ["owl", "http://www.w3.org/2002/07/owl#"],
-  ];
   const NUMERIC = /#(integer|decimal|double|float|long|int|short|nonNegativeInteger|positiveInteger)$/;
-  const DEFAULT_QUERY = [
-    "PREFIX cg: <https://w3id.org/catalog-graph/ontology#>",
-    "PREFIX dcterms: <http://purl.org/dc/terms/>",
-    "",
-    "# Catalogs and how many items each lists",
-    "SELECT ?catalog ?title (COUNT(?item) AS ?items) WHERE {",
-    "  ?catalog a cg:Catalog ; dcterms:title ?title .",
-    "  OPTIONAL { ?item a cg:DisclosureItem ; cg:inCatalog ?catalog }",
-    "}",
-    "GROUP BY ?catalog ?title",
-    "ORDER BY DESC(?items)",
-    "",
-  ].join("\n");
+
+  // ---- prefixes: the server's (/namespaces.json, from catalog_graph.graph.namespaces), never
+  // a copy kept here. [prefix, namespace] pairs, tried in order; empty until the server answers
+  // (or if it cannot: IRIs are then shown in full).
+
+  let PREFIXES = [];
+  const prefixesLoaded = loadPrefixes();
+
+  async function loadPrefixes() {
+    try {
+      const response = await fetch("/namespaces.json");
+      if (response.ok) PREFIXES = Object.entries(await response.json());
+    } catch (e) {
+      PREFIXES = [];
+    }
+  }
+
+  function namespace(prefix) {
+    const found = PREFIXES.find(([p]) => p === prefix);
+    return found ? found[1] : null;
+  }
+
+  function defaultQuery() {
+    const prologue = ["cg", "dcterms"].filter((p) => namespace(p))
+      .map((p) => "PREFIX " + p + ": <" + namespace(p) + ">");
+    return [
+      ...prologue,
+      "",
+      "# Catalogs and how many items each lists",
+      "SELECT ?catalog ?title (COUNT(?item) AS ?items) WHERE {",
+      "  ?catalog a cg:Catalog ; dcterms:title ?title .",
+      "  OPTIONAL { ?item a cg:DisclosureItem ; cg:inCatalog ?catalog }",
+      "}",
+      "GROUP BY ?catalog ?title",
+      "ORDER BY DESC(?items)",
+      "",
+    ].join("\n");
+  }
 
   const $ = (id) => document.getElementById(id);
   const editor = $("query");
@@ -247,6 +259,7 @@
       return;
     }
     const text = await response.text();
+    await prefixesLoaded;
     if (running !== controller) return;
     running = null;
     const seconds = (performance.now() - started) / 1000;
@@ -326,16 +339,13 @@
   // ---- describe view: every triple with the IRI as subject or object
 
   const BAD_IRI = /[\u0000-\u0020<>"{}|^`\\]/;
-  const LABELS = [
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://purl.org/dc/terms/title",
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-  ];
+  const LABELS = [["rdfs", "label"], ["dcterms", "title"], ["skos", "prefLabel"]];
   let describing = null;
 
   function nameDescribed(rows) {
+    const labels = LABELS.filter(([p]) => namespace(p)).map(([p, name]) => namespace(p) + name);
     const label = rows.find((r) => r.direction && r.direction.value === "→" && r.property &&
-                            LABELS.includes(r.property.value) && r.value);
+                            labels.includes(r.property.value) && r.value);
     if (!label) return;
     const title = $("describe-title");
     title.textContent = label.value.value + " · " + decodeForDisplay(shorten(describing));
@@ -369,6 +379,7 @@
       submit();
     });
     const examplesLoaded = loadExamples();
+    await prefixesLoaded;
     const params = new URLSearchParams(window.location.search);
     if (window.location.pathname === "/describe") {
       const iri = params.get("iri") || "";
@@ -376,7 +387,7 @@
       title.hidden = false;
       if (!iri || BAD_IRI.test(iri)) {
         title.textContent = "Describe";
-        editor.value = DEFAULT_QUERY;
+        editor.value = defaultQuery();
         showError("Not an IRI: " + JSON.stringify(iri));
         return;
       }
@@ -394,7 +405,7 @@
       return;
     }
     const examples = await examplesLoaded;
-    editor.value = examples.length ? examples[0].query : DEFAULT_QUERY;
+    editor.value = examples.length ? examples[0].query : defaultQuery();
     setDownloads(editor.value);
   }
 
