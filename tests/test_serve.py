@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from catalog_graph.serve.answer import is_update, negotiate
+from catalog_graph.serve.answer import negotiate
 from catalog_graph.serve.http import CatalogServer, make_server
+from catalog_graph.store.db import is_update
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "raw" / "changzhi_education_catalog.txt"

@@ -11,13 +11,12 @@ and about ``max_bytes`` bytes; a capped answer carries ``X-Result-Truncated: tru
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from catalog_graph.graph.namespaces import PREFIXES, XSD
-from catalog_graph.store.db import check_query, run_query
+from catalog_graph.store.db import check_query, is_update, run_query
 
 DEFAULT_TIMEOUT = 30.0  # seconds a query may run
 DEFAULT_MAX_ROWS = 100_000  # rows of a SELECT, triples of a CONSTRUCT/DESCRIBE
@@ -78,9 +77,6 @@ CONTENT_TYPES = {
     "JSON_LD": "application/ld+json; charset=utf-8",
 }
 
-_PROLOGUE = r"(?:\s|#[^\n]*(?:\n|$))*(?:(?:PREFIX\s*[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)(?:\s|#[^\n]*(?:\n|$))*)*"
-_UPDATE = re.compile(_PROLOGUE + r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
-                     re.IGNORECASE)
 
 READ_ONLY = "this endpoint is read-only: SPARQL Update is not allowed"
 
@@ -136,11 +132,6 @@ def negotiate(kind: str, accept: str | None = None, fmt: str | None = None) -> s
                 if candidate.startswith(prefix):
                     return types[candidate]
     return default
-
-
-def is_update(text: str) -> bool:
-    """Whether a request text is a SPARQL Update (INSERT, DELETE, LOAD, CLEAR …)."""
-    return bool(_UPDATE.match(text))
 
 
 # --------------------------------------------------------------------------- answering

@@ -45,11 +45,11 @@ from catalog_graph.serve.answer import (
     DEFAULT_TIMEOUT,
     READ_ONLY,
     Limits,
-    is_update,
     service_description,
     text_answer,
 )
 from catalog_graph.serve.pool import Workers
+from catalog_graph.store.db import is_update
 from catalog_graph.store.query import examples
 
 DEFAULT_HOST = "127.0.0.1"
