@@ -291,6 +291,13 @@ def test_an_unknown_format_gets_406(server: CatalogServer) -> None:
     assert status == 406 and b"json, xml, csv, tsv" in body
 
 
+def test_an_accept_header_naming_nothing_acceptable_gets_406(server: CatalogServer) -> None:
+    status, headers, body = post_query(server, CITED, accept="image/png")
+    assert status == 406
+    assert headers["Content-Type"].startswith("text/plain")
+    assert b"image/png" in body and b"json, xml, csv, tsv" in body
+
+
 def test_get_without_a_query_describes_the_service(server: CatalogServer) -> None:
     import rdflib
 
@@ -439,6 +446,9 @@ def test_examples_are_listed_with_their_titles(server: CatalogServer) -> None:
     ("graph", None, "xml", "RDF_XML"),
     ("graph", None, "json", "JSON_LD"),
     ("graph", None, "csv", None),
+    ("results", "image/png", None, None),  # nothing acceptable: 406
+    ("graph", "text/csv", None, None),  # a results type is no graph type
+    ("results", "", None, "JSON"),  # an empty Accept states no preference
 ])
 def test_negotiation(kind: str, accept: str | None, fmt: str | None, expected: str | None) -> None:
     assert negotiate(kind, accept, fmt) == expected

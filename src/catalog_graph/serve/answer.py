@@ -110,10 +110,11 @@ def _media_ranges(accept: str | None) -> list[tuple[str, float]]:
 def negotiate(kind: str, accept: str | None = None, fmt: str | None = None) -> str | None:
     """The format to answer a query of ``kind`` (``results`` or ``graph``) in.
 
-    ``fmt`` (a short name such as ``csv``, or a media type) wins over ``accept``. With no usable
-    preference the default is SPARQL JSON for results and Turtle for graphs. Returns a format
-    name (``JSON``, ``XML``, ``CSV``, ``TSV``, ``TURTLE``, ``N_TRIPLES``, ``RDF_XML``,
-    ``JSON_LD``), or None when ``fmt`` names a format this kind cannot be given in.
+    ``fmt`` (a short name such as ``csv``, or a media type) wins over ``accept``. With no
+    preference (no Accept header, or one naming no media range) the default is SPARQL JSON for
+    results and Turtle for graphs. Returns a format name (``JSON``, ``XML``, ``CSV``, ``TSV``,
+    ``TURTLE``, ``N_TRIPLES``, ``RDF_XML``, ``JSON_LD``), or None when ``fmt`` names a format
+    this kind cannot be given in, or ``accept`` accepts none of them (``image/png``): 406.
     """
     types = RESULT_TYPES if kind == "results" else GRAPH_TYPES
     names = RESULT_NAMES if kind == "results" else GRAPH_NAMES
@@ -121,7 +122,8 @@ def negotiate(kind: str, accept: str | None = None, fmt: str | None = None) -> s
     if fmt:
         fmt = fmt.strip().lower()
         return names.get(fmt) or types.get(fmt.split(";")[0].strip())
-    for media, _ in _media_ranges(accept):
+    ranges = _media_ranges(accept)
+    for media, _ in ranges:
         if media in types:
             return types[media]
         if media == "*/*":
@@ -131,7 +133,13 @@ def negotiate(kind: str, accept: str | None = None, fmt: str | None = None) -> s
             for candidate in CANONICAL_TYPES[kind]:
                 if candidate.startswith(prefix):
                     return types[candidate]
-    return default
+    return None if ranges else default
+
+
+def _not_acceptable(fmt: str | None, accept: str | None, kind: str, names: str) -> str:
+    if fmt:
+        return f"format {fmt!r} is not one for {kind} ({names})"
+    return f"nothing in Accept: {accept} is a format for {kind} ({names})"
 
 
 # --------------------------------------------------------------------------- answering
@@ -224,15 +232,15 @@ def answer_query(store: Any, query: str, accept: str | None = None, fmt: str | N
         if isinstance(results, ox.QueryBoolean):
             name = negotiate("results", accept, fmt)
             if name is None:
-                return text_answer(406, f"format {fmt!r} is not one for ASK results "
-                                         "(json, xml, csv, tsv)")
+                return text_answer(406, _not_acceptable(fmt, accept, "ASK results",
+                                                         "json, xml, csv, tsv"))
             body = results.serialize(format=getattr(ox.QueryResultsFormat, name))
             return Answer(200, CONTENT_TYPES[name], body, headers)
         if isinstance(results, ox.QuerySolutions):
             name = negotiate("results", accept, fmt)
             if name is None:
-                return text_answer(406, f"format {fmt!r} is not one for SELECT results "
-                                         "(json, xml, csv, tsv)")
+                return text_answer(406, _not_acceptable(fmt, accept, "SELECT results",
+                                                         "json, xml, csv, tsv"))
             variables = [v.value for v in results.variables]
             bindings: list[dict[str, Any]] = []
             size = 0
@@ -259,8 +267,8 @@ def answer_query(store: Any, query: str, accept: str | None = None, fmt: str | N
         # CONSTRUCT / DESCRIBE
         name = negotiate("graph", accept, fmt)
         if name is None:
-            return text_answer(406, f"format {fmt!r} is not one for graphs "
-                                     "(turtle, nt, xml, jsonld)")
+            return text_answer(406, _not_acceptable(fmt, accept, "graphs",
+                                                     "turtle, nt, xml, jsonld"))
         triples = []
         size = 0
         truncated = False
