@@ -192,6 +192,14 @@ class Source:
         return {"file": self.file, "page": self.page, "row": self.row}
 
 
+RECORD_FIELDS = [
+    "catalog", "id", "number", "path", "content", "basis", "time_limit", "time_limit_kind",
+    "time_limit_days", "time_limit_working_days", "time_limit_deadline", "subject", "channels",
+    "audience", "method", "level", "source_file", "source_page", "source_row", "citations",
+    "regulations", "warnings",
+]
+
+
 @dataclass(slots=True)
 class DisclosureItem:
     """One row of a catalog: what is disclosed, on what basis, how, by whom, for whom."""
@@ -217,6 +225,24 @@ class DisclosureItem:
     def name(self) -> str | None:
         """The row's most specific item name."""
         return self.path[-1] if self.path else None
+
+    def to_record(self) -> dict[str, Any]:
+        """The item as one flat row (:data:`RECORD_FIELDS`): lists joined with ；, the path with
+        ``>``, the time limit in its parts, citations as their texts and regulation ids; what
+        ``parse --format csv`` writes and ``Catalog.to_records()`` returns."""
+        tl = self.time_limit
+        return dict(zip(RECORD_FIELDS, [
+            self.catalog, self.id, self.number or "", " > ".join(self.path), self.content or "",
+            self.basis or "", tl.text if tl else "", tl.kind if tl else "",
+            "" if not tl or tl.days is None else tl.days,
+            "" if not tl or tl.working_days is None else str(tl.working_days).lower(),
+            tl.deadline if tl and tl.deadline else "", self.subject or "",
+            "；".join(self.channels), "；".join(self.audience), "；".join(self.method),
+            "；".join(self.level), self.source.file,
+            "" if self.source.page is None else self.source.page, self.source.row,
+            "；".join(c.text for c in self.citations),
+            "；".join(c.regulation or "" for c in self.citations), "；".join(self.warnings),
+        ], strict=True))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -249,3 +275,17 @@ class Catalog:
     items: list[DisclosureItem]
     warnings: list[str] = field(default_factory=list)
     format: str = "text"
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Every item as a flat dict (:meth:`DisclosureItem.to_record`), for a table."""
+        return [item.to_record() for item in self.items]
+
+    def to_dataframe(self) -> Any:
+        """The items as a pandas DataFrame, one row per item (needs pandas, which catalog-graph
+        itself does not depend on)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("to_dataframe() needs pandas: pip install pandas "
+                              "(to_records() gives the same rows as dicts)") from None
+        return pd.DataFrame(self.to_records(), columns=RECORD_FIELDS)

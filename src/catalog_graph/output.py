@@ -11,14 +11,9 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from catalog_graph.models import DisclosureItem
+from catalog_graph.models import RECORD_FIELDS, DisclosureItem
 
-CSV_COLUMNS = [
-    "catalog", "id", "number", "path", "content", "basis", "time_limit", "time_limit_kind",
-    "time_limit_days", "time_limit_working_days", "time_limit_deadline", "subject", "channels",
-    "audience", "method", "level", "source_file", "source_page", "source_row", "citations",
-    "regulations", "warnings",
-]
+CSV_COLUMNS = RECORD_FIELDS
 
 
 def item_json(item: DisclosureItem) -> str:
@@ -37,17 +32,7 @@ def render_items(items: Iterable[DisclosureItem], fmt: str) -> str:
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
         for i in items:
-            tl = i.time_limit
-            writer.writerow([_inert(v) for v in [
-                i.catalog, i.id, i.number or "", " > ".join(i.path), i.content or "", i.basis or "",
-                tl.text if tl else "", tl.kind if tl else "", "" if not tl or tl.days is None else tl.days,
-                "" if not tl or tl.working_days is None else str(tl.working_days).lower(),
-                tl.deadline if tl and tl.deadline else "", i.subject or "", "；".join(i.channels),
-                "；".join(i.audience), "；".join(i.method), "；".join(i.level), i.source.file,
-                "" if i.source.page is None else i.source.page, i.source.row,
-                "；".join(c.text for c in i.citations),
-                "；".join(c.regulation or "" for c in i.citations), "；".join(i.warnings),
-            ]])
+            writer.writerow([_inert(v) for v in i.to_record().values()])
         return buf.getvalue()
     raise ValueError(f"unknown format {fmt!r}")
 
