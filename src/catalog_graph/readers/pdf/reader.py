@@ -36,9 +36,9 @@ from typing import Any
 
 from catalog_graph.errors import CatalogError
 from catalog_graph.models import Cell, RawTable
-from catalog_graph.readers._grid import EMPTY, LEFT, UP, split_preamble
-from catalog_graph.readers._lines import Line, is_cjk, is_wrap, join_lines, joiner, piece_end
 from catalog_graph.readers._select import header_score, names_catalog, pick_title, squash
+from catalog_graph.readers.pdf.lines import Line, is_cjk, is_wrap, join_lines, joiner, piece_end
+from catalog_graph.readers.rows import EMPTY, LEFT, UP, split_preamble
 
 MAX_BYTES = 300 * 1024 * 1024
 MAX_PAGES = 3000
