@@ -2,7 +2,7 @@
 
 Both read the same long catalog PDF in the same process, alternating, several times:
 
-- **ours**: ``catalog_graph.readers.pdf.reader.read`` — the whole reader: clip-aware layout, doubled
+- **ours**: ``catalog_graph.readers.pdf.read`` — the whole reader: clip-aware layout, doubled
   characters removed, ruled tables with merges, lines joined, pages stitched, title;
 - **pdfplumber**: ``page.extract_tables()`` on every page (default ``lines`` settings).
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalog_graph.readers._lines import Line, join_lines, piece_end
+from catalog_graph.readers.pdf.lines import Line, join_lines, piece_end
 
 SIZE = 10.0
 LEFT, RIGHT, PAD = 0.0, 100.0, 2.0

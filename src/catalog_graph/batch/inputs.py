@@ -8,9 +8,10 @@ file found in one is an input when
   ``.xls``/``.doc``, which web systems use for HTML exports and which otherwise get a clear
   "save it as .xlsx" error), or
 - its first bytes say PDF, a workbook or Word document (a zip with ``xl/`` or ``word/``), or
-  a web page, whatever its name;
+  a web page, whatever its name
 
-and it is not hidden or temporary: names starting with ``.`` (``.DS_Store``, anything in a
+(both as the format detector judges them: ``readers.sniff.looks_like_catalog``), and it is not
+hidden or temporary: names starting with ``.`` (``.DS_Store``, anything in a
 ``.git`` or ``.cache`` folder), Office lock files (``~$x.xlsx``), editor backups (``x.xlsx~``,
 ``#x#``) and partial downloads (``.tmp .part .crdownload .swp .bak``). The output folder is
 never searched. Inputs are sorted by the path shown for them (the folder as given, then the
@@ -21,16 +22,15 @@ from __future__ import annotations
 
 import os
 import stat
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from catalog_graph.paths import display_name
-from catalog_graph.readers._archive import ZIP_ERRORS, oversized_directory
+from catalog_graph.readers.sniff import CATALOG_SUFFIXES, looks_like_catalog
 
-CATALOG_SUFFIXES = frozenset({".txt", ".tsv", ".csv", ".text", ".pdf", ".xlsx", ".xlsm", ".docx",
-                              ".html", ".htm", ".xhtml", ".shtml", ".xls", ".doc"})
+__all__ = ["CATALOG_SUFFIXES", "Scan", "collect_inputs", "is_skipped_name", "scan_inputs"]
+
 TEMPORARY_SUFFIXES = frozenset({".tmp", ".temp", ".part", ".partial", ".crdownload", ".download",
                                 ".swp", ".swo", ".bak", ".lock"})
 
@@ -48,30 +48,6 @@ def is_skipped_name(name: str) -> bool:
     return (name.startswith((".", "~$")) or name.endswith("~")
             or (name.startswith("#") and name.endswith("#"))
             or Path(name).suffix.lower() in TEMPORARY_SUFFIXES)
-
-
-def looks_like_catalog(path: Path) -> bool:
-    """Whether a file found in a folder is read: by its extension, else by its first bytes."""
-    if path.suffix.lower() in CATALOG_SUFFIXES:
-        return True
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(1024)
-    except OSError:
-        return False
-    probe = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if probe.startswith(b"%PDF"):
-        return True
-    if head.startswith(b"PK\x03\x04"):
-        if oversized_directory(path) is not None:  # millions of parts: no catalog, not read
-            return False
-        try:
-            with zipfile.ZipFile(path) as zf:
-                return any(n.startswith(("xl/", "word/")) for n in zf.namelist())
-        except ZIP_ERRORS:
-            return False
-    lowered = probe[:256].lower()
-    return lowered.startswith((b"<!doctype html", b"<html"))
 
 
 def scan_inputs(paths: Iterable[Path], exclude: Path | None = None) -> Scan:

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from catalog_graph.errors import CatalogError
 from catalog_graph.models import Cell, RawTable
-from catalog_graph.readers._archive import check_archive
-from catalog_graph.readers._grid import EMPTY, LEFT, MAX_COLS, MAX_ROWS, UP, split_preamble, trim
 from catalog_graph.readers._select import header_score, pick_title
-from catalog_graph.readers.text import clean_cell
+from catalog_graph.readers.archive import check_archive
+from catalog_graph.readers.clean import clean_cell
+from catalog_graph.readers.rows import EMPTY, LEFT, MAX_COLS, MAX_ROWS, UP, split_preamble, trim
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from catalog_graph.errors import CatalogError
 from catalog_graph.models import RawTable
-from catalog_graph.readers._grid import MAX_COLS, MAX_ROWS, Span, place, split_preamble, trim
 from catalog_graph.readers._select import header_score, pick_title
-from catalog_graph.readers.text import clean_cell
+from catalog_graph.readers.clean import clean_cell
+from catalog_graph.readers.rows import MAX_COLS, MAX_ROWS, Span, place, split_preamble, trim
 
 MAX_BYTES = 50 * 1024 * 1024
 MIN_SCORE = 2  # header words a table needs to be taken for the catalog

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from catalog_graph.errors import CatalogError
 from catalog_graph.models import Cell, RawTable
-from catalog_graph.readers._grid import MAX_COLS, MAX_ROWS
+from catalog_graph.readers.clean import clean_cell
+from catalog_graph.readers.rows import MAX_COLS, MAX_ROWS
 
 MAX_BYTES = 200 * 1024 * 1024
 
@@ -114,24 +115,6 @@ def _reject_binary(text: str, display: str) -> None:
               if (ch < " " and ch not in "\t\r\n\f\v") or "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd")
     if odd > max(3, len(sample) // 100):
         raise CatalogError(display, "holds binary data, not a text catalog", "binary")
-
-
-# zero-width and soft hyphen; bidirectional embeddings, overrides and isolates (which can make
-# a cell display other than it reads); invisible operators; interlinear annotation marks
-_FORMAT = ("\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u061c"
-           "\u180e\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufff9\ufffa\ufffb")
-_SPECIAL = re.compile(f"[{_FORMAT}\u3000\xa0\r\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_INVISIBLE = dict.fromkeys(map(ord, _FORMAT), None)
-
-
-def clean_cell(text: str) -> str:
-    """A cell's text with invisible characters removed, odd spaces made plain, ends trimmed."""
-    if not _SPECIAL.search(text):
-        return text.strip()
-    text = text.translate(_INVISIBLE).replace("\u3000", " ").replace("\xa0", " ")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text).strip()
 
 
 def read(path: Path, display: str) -> RawTable:

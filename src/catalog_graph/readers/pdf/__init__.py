@@ -1,5 +1,14 @@
-"""PDF catalogs: ruled tables read with pdfplumber."""
+"""PDF catalogs: ruled tables read with pdfplumber, as offices print them.
+
+One step per module, in the order a page goes through them: ``clip`` (visible text only,
+within the ``limits``), ``chars`` (doubled and slanted characters), ``tables`` (ruled tables
+on a page), ``grid`` (their grid and merges), ``cell_text`` and ``lines`` (a cell's printed
+lines → its typed text), ``stitch`` (the catalog across pages), ``title``; ``reader`` runs
+them, ``models`` holds the printed cells and tables they pass on, and ``settings`` every limit
+and tolerance (:class:`PdfSettings`).
+"""
 
 from catalog_graph.readers.pdf.reader import read
+from catalog_graph.readers.pdf.settings import PdfSettings
 
-__all__ = ["read"]
+__all__ = ["PdfSettings", "read"]

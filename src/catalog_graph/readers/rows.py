@@ -1,8 +1,12 @@
-"""Cells placed on a grid: the shared end of the xlsx, docx and html readers.
+"""Rows of cells, the shape every reader returns: merged markers, size caps, the preamble.
 
-A reader reports each real cell where it starts and how many rows and columns it spans; the
-grid fills the covered positions with merged markers: ``up`` below the first row of a range,
-``left`` to the right of its first column in that row.
+A merged range keeps its text in its first cell; the positions it covers hold merged markers:
+``up`` below the first row of a range, ``left`` to the right of its first column in that row.
+The html reader reports each real cell where it starts and how many rows and columns it spans
+(a :class:`Span`) and :func:`place` lays them out; the others mark merges as they read. All
+stop at :data:`MAX_ROWS` and :data:`MAX_COLS`; the readers of sheets, documents and pages trim
+the empty edges (:func:`trim`) and split the lines above the table, its title among them, from
+its rows (:func:`split_preamble`).
 """
 
 from __future__ import annotations
