@@ -35,8 +35,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from catalog_graph.atomic import write_atomic
 from catalog_graph.errors import CatalogError
-from catalog_graph.output import write_atomic
 
 CACHE_DIR = ".cache"
 ENTRIES_DIR = "entries"
