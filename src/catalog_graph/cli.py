@@ -15,10 +15,6 @@ import click
 from catalog_graph.errors import CatalogError
 
 
-class UsageFailure(click.ClickException):
-    exit_code = 2
-
-
 def fail(message: str, code: int = 2) -> None:
     """Print one error line and exit."""
     click.echo(f"catalog-graph: error: {message}", err=True)
