@@ -15,7 +15,8 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from catalog_graph.batch.build import OUTPUTS, build
+from catalog_graph.batch.assemble import OUTPUTS
+from catalog_graph.batch.build import build
 from catalog_graph.batch.cache import CACHE_DIR, ENTRIES_DIR, Cache
 from catalog_graph.batch.inputs import collect_inputs
 from catalog_graph.batch.progress import BarProgress

@@ -11,7 +11,9 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from catalog_graph.batch.build import OUTPUTS, build, collect_inputs
+from catalog_graph.batch.assemble import OUTPUTS
+from catalog_graph.batch.build import build
+from catalog_graph.batch.inputs import collect_inputs
 from catalog_graph.cli import main
 from catalog_graph.graph.iris import Iris
 

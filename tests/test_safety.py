@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog_graph.batch.build import OUTPUTS
+from catalog_graph.batch.assemble import OUTPUTS
 from catalog_graph.graph.iris import Iris
 from catalog_graph.layout.table import build_catalog
 from catalog_graph.models import Cell, RawTable

@@ -16,10 +16,6 @@ import click
 from catalog_graph.errors import CatalogError
 
 
-class UsageFailure(click.ClickException):
-    exit_code = 2
-
-
 def _unwritable(folder: Path) -> str | None:
     """Why ``folder`` cannot be made or written in, or None when it can (tried by making and
     removing a folder in it, or in its nearest existing parent; nothing is left behind)."""
@@ -326,7 +322,7 @@ def validate(directory: Path, fmt: str, strict: bool, limit: int, workers: int |
 
 
 def _write_report(text: str, output: Path | None) -> None:
-    from catalog_graph.output import write_atomic
+    from catalog_graph.atomic import write_atomic
 
     if output is None:
         sys.stdout.write(text)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from catalog_graph.atomic import write_atomic
 from catalog_graph.models import RECORD_FIELDS, DisclosureItem
 
 CSV_COLUMNS = RECORD_FIELDS
@@ -53,27 +52,6 @@ def _inert(value: object) -> object:
     if len(value) > 1 and value.startswith(_FORMULA_START):
         return "'" + value
     return value
-
-
-def write_atomic(path: Path, data: str | bytes, sync: bool = True) -> None:
-    """Write a file so that it is either complete or absent (temp file, then rename).
-    ``sync=False`` skips the fsync, for files checked when read (the build cache's entries)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-            if sync:
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def write_items(items: list[DisclosureItem], fmt: str, output: Path | None) -> None:

@@ -1,17 +1,29 @@
-"""A file → a Catalog: read, lay out, cite. The one path every command takes."""
+"""One catalog file through every stage: the one path every command takes.
+
+:func:`parse_file` reads a file (``readers``), lays its table out into items (``layout``) and
+finds and resolves the citations in each item's basis (``citations``, ``resolve``): the
+:class:`~catalog_graph.models.Catalog` that ``parse`` prints. :func:`graph_parts` turns that
+catalog into what it contributes to each output of ``build`` (``graph``): its items as JSON
+lines, its named graph as N-Quads, Turtle and JSON-LD, its GraphML, GEXF and node-link pieces,
+and what it cites from the graphs every catalog shares.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
+from catalog_graph.citations.find import cite
+from catalog_graph.graph.files import Pieces, catalog_pieces
+from catalog_graph.graph.iris import Iris
+from catalog_graph.graph.rdf import catalog_quads, jsonld_graphs, nquads, turtle_body
 from catalog_graph.layout.table import build_catalog
-from catalog_graph.models import Catalog
+from catalog_graph.models import Catalog, Citation, Regulation
+from catalog_graph.output import item_json
 from catalog_graph.paths import display_name
 from catalog_graph.readers import read_table
-
-if TYPE_CHECKING:
-    from catalog_graph.resolve.resolver import Resolver
+from catalog_graph.resolve.resolver import Resolver
 
 
 def parse_file(path: Path, resolver: Resolver | None = None, display: str | None = None,
@@ -31,9 +43,7 @@ def parse_file(path: Path, resolver: Resolver | None = None, display: str | None
 
 def attach_citations(catalog: Catalog, resolver: Resolver | None = None) -> None:
     """Find and resolve the citations in every item's basis (cells cited once per text)."""
-    from catalog_graph.citations.find import cite
-
-    cache: dict[str, list] = {}
+    cache: dict[str, list[Citation]] = {}
     for item in catalog.items:
         if not item.basis:
             continue
@@ -42,8 +52,41 @@ def attach_citations(catalog: Catalog, resolver: Resolver | None = None) -> None
         item.citations = [_copy(c) for c in cache[item.basis]]
 
 
-def _copy(citation):
-    from dataclasses import replace
-
+def _copy(citation: Citation) -> Citation:
     return replace(citation, provisions=list(citation.provisions), issuer=list(citation.issuer),
                    warnings=list(citation.warnings))
+
+
+@dataclass
+class GraphParts:
+    """What one catalog contributes to a build's outputs, as parts that join other catalogs'
+    in any order the build chooses (each sorted within itself)."""
+
+    items_jsonl: bytes  # its items, one JSON object a line
+    nquads: bytes  # its named graph: sorted N-Quads lines
+    triples: int  # how many lines nquads has
+    turtle: bytes  # the same triples as Turtle, without the @prefix lines
+    jsonld: bytes  # the same as an expanded JSON-LD named graph
+    pieces: Pieces  # its nodes and edges for GraphML, GEXF and node-link JSON
+    regulations: list[Regulation]  # the records of the regulations its graph cites, by id
+    provisions: set[tuple[str, tuple[int | None, ...]]] = field(default_factory=set)
+    concepts: set[tuple[str, str]] = field(default_factory=set)  # vocabulary values it uses
+    time_limits: set[tuple[Any, ...]] = field(default_factory=set)
+    cited: set[str] = field(default_factory=set)  # ids of the regulations its citations name
+
+
+def graph_parts(catalog: Catalog, iris: Iris, resolver: Resolver) -> GraphParts:
+    """One catalog (parsed with ``resolver``) → its parts of every graph output."""
+    part = catalog_quads(catalog, iris)
+    lines = nquads(part.quads)
+    regulations = [resolver.regulation(reg_id) for reg_id in sorted(part.regulations)]
+    items_jsonl = "".join(item_json(item) + "\n" for item in catalog.items).encode("utf-8")
+    turtle, jsonld = turtle_body(part.quads), jsonld_graphs(part.quads)
+    pieces = catalog_pieces(catalog, iris)
+    return GraphParts(
+        items_jsonl=items_jsonl, nquads=b"".join(lines), triples=len(lines), turtle=turtle,
+        jsonld=jsonld, pieces=pieces, regulations=[r for r in regulations if r is not None],
+        provisions=part.provisions, concepts=part.concepts, time_limits=part.time_limits,
+        cited={c.regulation for item in catalog.items for c in item.citations
+               if c.regulation is not None},
+    )

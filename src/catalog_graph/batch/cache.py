@@ -35,8 +35,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from catalog_graph.atomic import write_atomic
 from catalog_graph.errors import CatalogError
-from catalog_graph.output import write_atomic
+from catalog_graph.paths import ontology_dir
+from catalog_graph.resolve.authority import env_authority_paths
 
 CACHE_DIR = ".cache"
 ENTRIES_DIR = "entries"
@@ -85,9 +87,6 @@ def fingerprint(extra_authority: Iterable[Path | str] = ()) -> str:
     """What every result depends on besides its input: code, ontology data, and the extra
     authority files (``$CATALOG_GRAPH_AUTHORITY``, then ``extra_authority``), by content: the
     same on every machine whatever the files' paths."""
-    from catalog_graph.paths import ontology_dir
-    from catalog_graph.resolve.authority import env_authority_paths
-
     digest = hashlib.sha256(_code_digest().encode())
     ontology = ontology_dir()
     for path in sorted(ontology.rglob("*")):

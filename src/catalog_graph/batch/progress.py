@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from catalog_graph.batch.models import BuildSummary
+
 if TYPE_CHECKING:  # pragma: no cover
     from rich.table import Table
-
-    from catalog_graph.batch.build import BuildSummary
 
 
 class Progress:

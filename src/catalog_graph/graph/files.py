@@ -25,12 +25,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from catalog_graph.atomic import temporary_beside
 from catalog_graph.graph.iris import Iris
 from catalog_graph.models import Catalog, Regulation
 
@@ -200,8 +200,7 @@ class _Spool:
     """A temporary file beside the outputs, removed on :meth:`close`."""
 
     def __init__(self, folder: Path, name: str) -> None:
-        fd, self.path = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
-        self.fh: IO[bytes] = os.fdopen(fd, "w+b")
+        self.fh, self.path = temporary_beside(folder / name, "w+b")
 
     def write(self, data: bytes) -> None:
         self.fh.write(data)
