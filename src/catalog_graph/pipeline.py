@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from catalog_graph.layout.table import build_catalog
 from catalog_graph.models import Catalog
 from catalog_graph.paths import display_name
 from catalog_graph.readers import read_table
-
-if TYPE_CHECKING:
-    from catalog_graph.resolve.resolver import Resolver
+from catalog_graph.resolve import Resolver, cite
 
 
 def parse_file(path: Path, resolver: Resolver | None = None, display: str | None = None,
@@ -31,8 +28,6 @@ def parse_file(path: Path, resolver: Resolver | None = None, display: str | None
 
 def attach_citations(catalog: Catalog, resolver: Resolver | None = None) -> None:
     """Find and resolve the citations in every item's basis (cells cited once per text)."""
-    from catalog_graph.citations.find import cite
-
     cache: dict[str, list] = {}
     for item in catalog.items:
         if not item.basis:
