@@ -1,7 +1,8 @@
 """What a header cell names and what a data cell looks like.
 
-Header texts vary by body and year (DOMAIN.md lists those seen); they map to fields
-here. Cell classifiers recognise a cell by what it holds, so that rows whose cells
+Header texts vary by body and year (DOMAIN.md lists those seen); they map to fields by
+the table ``ontology/lexicon/headers.tsv`` (a row added there teaches a new name). Cell
+classifiers recognise a cell by what it holds, so that rows whose cells
 sit in the wrong columns can be put right.
 """
 
@@ -20,8 +21,7 @@ NUMBER, LEVEL, CONTENT, BASIS, TIME, SUBJECT, CHANNELS, AUDIENCE, METHOD, TIER =
 )
 
 # The header names, the words inside a header, the labels of mark columns and the marks are
-# data: ontology/lexicon/headers.tsv and marks.tsv (read per ontology directory, so that a row
-# added there is a name known here).
+# data: ontology/lexicon/headers.tsv and marks.tsv (read once per ontology directory).
 TIER_PATTERN = re.compile(r"^(?:国家|省|市|县|乡|镇|村|区|街道|乡镇|乡（镇）|乡\(镇\))级?$")
 LEVEL_SUBHEADER = re.compile(rf"^(?:[{DIGITS_1_9}]|[1-9])级(?:事项|指标|目录|分类|类别|名称)?$")
 
