@@ -11,7 +11,7 @@ A column listing ``roles`` holds names separated by commas.
 - ``time_limits.tsv``: the words of a 公开时限 cell (工作日, 实时, 每年 …);
 - ``title_words.tsv``: the words around a title: issuing verbs (印发, 转发 …), head words
   (关于), words before a title or a doc number (依据, 根据 …), generic words (该, 本 …);
-- ``body_words.tsv``: the endings of bodies' names (局, 委员会, 人民政府 …);
+- ``body_words.tsv``: the words bodies' names end with or are made of (局, 委员会, 人民政府 …);
 - ``numerals.tsv``: the Chinese numerals and their values.
 
 The tables are read from ``catalog_graph.paths.ontology_dir()`` (``$CATALOG_GRAPH_ONTOLOGY``

@@ -4,7 +4,8 @@ Forms found (spans always point back into the text: ``text[c.start:c.end] == c.t
 span covers the title with its marks, its doc number and its provisions, not a quotation
 that follows them):
 
-Titles (line breaks inside a title, left by a wrapped table cell, are dropped)
+Titles (``catalog_graph.citations.title_spans``; line breaks inside a title, left by a wrapped
+table cell, are dropped)
   - ``《中华人民共和国政府信息公开条例》`` — a title in 《》; nested 〈〉 ``<>`` ``＜＞`` or 《》 inside
     it (``《中共中央办公厅 国务院办公厅关于印发〈关于全面推进政务公开工作的意见〉》``), and its
     own （…） (``《提升行政执法质量三年行动计划（2023—2025年）》``); a 《 left unclosed ends at
@@ -32,7 +33,7 @@ Doc numbers (``catalog_graph.citations.docnumbers``)
     ``国务院令第73号``); a bracket naming a regulation's first and revised texts
     (``（…国务院令第492号公布，…国务院令第711号修订）``) gives the last.
   - a number alone (``依据国办发〔2014〕46号``): a citation without a title.
-Provisions
+Provisions (``catalog_graph.citations.provisions``)
   - ``第十二条``, ``第二十条第一款第（五）项``, ``第二十条第（五）项、第（六）项``,
     ``第十九条、第二十条``, ``第十九、二十条``, ``第十九条、二十条``, ``第十九条至第二十一条``,
     ``第二十条第五项``, ``第二十条（五）``, ``第20条``,

@@ -32,6 +32,7 @@ _OPENING_MARK = re.compile(r"[《〈<＜]")
 
 
 def looks_like_title(inner: str) -> bool:
+    """Whether a text reads as a title: it ends with a kind (…的通知) or says 关于."""
     return len(inner) >= 2 and (doc_kind(inner) is not None or "关于" in inner)
 
 
