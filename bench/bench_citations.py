@@ -66,8 +66,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
 
-    from catalog_graph.citations.find import cite, find_citations
-    from catalog_graph.resolve.resolver import Resolver
+    from catalog_graph.citations import find_citations
+    from catalog_graph.resolve import Resolver, cite
 
     texts = cells()
     marked = [t for t in texts if "《" in t or "〈" in t]

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from catalog_graph.citations import find_citations
 from catalog_graph.citations.docnumbers import (
     find_doc_numbers,
     normalize_doc_number,
     parse_doc_number,
 )
-from catalog_graph.citations.find import cite, find_citations
 from catalog_graph.citations.titles import doc_kind, title_issuers
 from catalog_graph.models import Citation
-from catalog_graph.resolve.resolver import Resolver
+from catalog_graph.resolve import Resolver, cite
 
 CASES_FILE = Path(__file__).parent / "data" / "citation_cases.json"
 CASES = json.loads(CASES_FILE.read_text(encoding="utf-8"))["cases"]
@@ -193,7 +193,7 @@ def test_issuers_from_title(title: str, issuers: list[str]) -> None:
 def test_titles_in_marks_need_no_jieba() -> None:
     import subprocess
 
-    code = ("import sys\nfrom catalog_graph.citations.find import cite\n"
+    code = ("import sys\nfrom catalog_graph.resolve import cite\n"
             "cite('1.《重大行政决策程序暂行条例》（国务院令第七十三号）；2.《条例》第十条')\n"
             "print('jieba' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -205,7 +205,7 @@ def test_a_title_without_marks_loads_jieba_quietly(tmp_path: Path) -> None:
     import os
     import subprocess
 
-    code = ("import sys\nfrom catalog_graph.citations.find import find_citations\n"
+    code = ("import sys\nfrom catalog_graph.citations import find_citations\n"
             "[c] = find_citations('依据国务院办公厅关于做好政府网站年度报表发布工作的通知（国办函〔2018〕12号）')\n"
             "print(c.title)\nprint('jieba' in sys.modules)\n")
     env = {**os.environ, "CATALOG_GRAPH_CACHE": str(tmp_path / "cache")}

@@ -10,8 +10,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from catalog_graph.citations import find_citations
 from catalog_graph.citations.docnumbers import normalize_doc_number
-from catalog_graph.citations.find import find_citations
 from catalog_graph.resolve.resolver import Resolver, merge_regulations
 
 CASES = json.loads((Path(__file__).parent / "data" / "citation_cases.json")
@@ -104,7 +104,7 @@ def test_every_spelling_of_a_number_normalizes_to_its_normal_form(pair: tuple[st
 
 
 def _ids_per_cell(cells: list[str], resolver: Resolver) -> dict[str, list[str | None]]:
-    from catalog_graph.citations.find import cite
+    from catalog_graph.resolve import cite
 
     return {cell: [c.regulation for c in cite(cell, resolver)] for cell in cells}
 

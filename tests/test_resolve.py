@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 
 from catalog_graph.citations.docnumbers import issuer_codes, normalize_doc_number
-from catalog_graph.citations.find import cite, default_resolver
 from catalog_graph.errors import CatalogError
 from catalog_graph.models import Citation
+from catalog_graph.resolve import Resolver, cite, default_resolver
 from catalog_graph.resolve.authority import AUTHORITY_ENV, Authority, builtin_authority_paths
-from catalog_graph.resolve.resolver import Resolver
 
 ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 

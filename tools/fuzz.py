@@ -78,7 +78,7 @@ for line in sys.stdin:
 TEXT_CHILD = r"""
 import json, resource, signal, sys, time
 resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]), int(sys.argv[1])))
-from catalog_graph.citations.find import cite
+from catalog_graph.resolve import cite
 from catalog_graph.errors import CatalogError
 from catalog_graph.layout.table import build_catalog
 from catalog_graph.models import Cell, RawTable
@@ -159,7 +159,7 @@ import sys
 sys.path.insert(0, {str(REPO)!r})
 from hypothesis import HealthCheck, given, settings
 from tests import test_citations_properties as C, test_layout_properties as L
-from catalog_graph.citations.find import find_citations
+from catalog_graph.citations import find_citations
 from catalog_graph.citations.docnumbers import normalize_doc_number
 from catalog_graph.errors import CatalogError
 from catalog_graph.layout.table import build_catalog

@@ -87,17 +87,14 @@ def cite(text: str, *, resolve: bool = True, authority: Iterable[str | Path] = (
     >>> cg.cite("国办发〔2017〕42 号", resolve=False)[0].regulation is None
     True
     """
-    from catalog_graph.citations.find import cite as cite_text
-    from catalog_graph.citations.find import find_citations
+    from catalog_graph.citations import find_citations
+    from catalog_graph.resolve import Resolver
+    from catalog_graph.resolve import cite as cite_text
 
     if not resolve:
         return find_citations(text)
     authority = tuple(authority)
-    if authority:
-        from catalog_graph.resolve.resolver import Resolver
-
-        return cite_text(text, Resolver(authority))
-    return cite_text(text)
+    return cite_text(text, Resolver(authority) if authority else None)
 
 
 def build(inputs: str | Path | Iterable[str | Path], out_dir: str | Path = "out", *,

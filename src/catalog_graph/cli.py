@@ -106,8 +106,9 @@ def cite(text: str, authority: tuple[Path, ...], no_resolve: bool) -> None:
     """
     import json
 
-    from catalog_graph.citations.find import cite as cite_text
-    from catalog_graph.citations.find import find_citations
+    from catalog_graph.citations import find_citations
+    from catalog_graph.resolve import Resolver
+    from catalog_graph.resolve import cite as cite_text
 
     if text == "-":
         try:
@@ -120,8 +121,6 @@ def cite(text: str, authority: tuple[Path, ...], no_resolve: bool) -> None:
     if no_resolve:
         citations = find_citations(text)
     else:
-        from catalog_graph.resolve.resolver import Resolver
-
         citations = cite_text(text, Resolver(authority) if authority else None)
     click.echo(json.dumps([c.to_dict() for c in citations], ensure_ascii=False, indent=2))
 

@@ -1,13 +1,40 @@
-"""Chinese and full-width numerals to integers: 二十 → 20, 七十三 → 73, 一百零八 → 108, ２０１８ → 2018."""
+"""Chinese and full-width numerals to integers: 二十 → 20, 七十三 → 73, 一百零八 → 108, ２０１８ → 2018.
+
+The characters and their values are data (``ontology/lexicon/numerals.tsv``); the sets of them
+that patterns look for in running text are named here, each as the code before the table had it.
+"""
 
 from __future__ import annotations
 
-_DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "三": 3,
-           "叁": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7,
-           "八": 8, "捌": 8, "九": 9, "玖": 9}
-_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000, "万": 10000}
+from catalog_graph.lexicon import table
+
+_ROWS = tuple((r.word, int(r["value"]), r["kind"], r["spelling"]) for r in table("numerals"))
+_DIGITS = {word: value for word, value, kind, _ in _ROWS if kind == "digit"}
+_UNITS = {word: value for word, value, kind, _ in _ROWS if kind == "unit"}
 
 CHINESE_NUMERAL_CHARS = "".join(_DIGITS) + "".join(_UNITS)
+
+
+def numeral_chars(top: int, *spellings: str, lowest: int = 0) -> str:
+    """The plain numeral characters worth ``lowest`` to ``top`` (digits, and units up to
+    ``top``), with those of the other ``spellings`` named (``ideographic_zero``, ``colloquial`` …)
+    in that range: ``numeral_chars(10, lowest=1)`` is 一二三四五六七八九十."""
+    return "".join(word for word, value, _, spelling in _ROWS
+                   if lowest <= value <= top and (spelling == "plain" or spelling in spellings))
+
+
+#: 一 to 九: a level's rank (二级事项).
+DIGITS_1_9 = numeral_chars(9, lowest=1)
+#: 一 to 十: list numbers (一、 （二）).
+LIST_NUMERALS = numeral_chars(10, lowest=1)
+#: provisions (第二十条, 第一百零八条, 第两款): no ○ or Ｏ.
+PROVISION_NUMERALS = numeral_chars(1000, "ideographic_zero", "colloquial")
+#: an article number in a cell (第十条) that marks it as a 公开依据.
+BASIS_NUMERALS = numeral_chars(100, "ideographic_zero")
+#: a doc number's year, digit by digit (〔二〇一八〕, 〔二○一八〕).
+YEAR_DIGITS = numeral_chars(9, "ideographic_zero", "circle_zero")
+#: a doc number's serial (国务院令第七十三号).
+SERIAL_NUMERALS = numeral_chars(1000, "ideographic_zero", "circle_zero", "colloquial")
 
 MAX_LENGTH = 20
 
@@ -51,7 +78,9 @@ def parse_int(text: str) -> int | None:
     return total + section + (digit or 0)
 
 
-_CN_DIGITS = "零一二三四五六七八九"
+_CN_DIGITS = "".join(sorted((w for w, v, kind, spelling in _ROWS
+                             if kind == "digit" and spelling == "plain"), key=_DIGITS.__getitem__))
+_CN_UNITS = {v: w for w, v, kind, spelling in _ROWS if kind == "unit" and spelling == "plain"}
 
 
 def chinese_numeral(number: int) -> str:
@@ -60,7 +89,8 @@ def chinese_numeral(number: int) -> str:
         return str(number)
     out = ""
     zero = False
-    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+    for value, unit in ((1000, _CN_UNITS[1000]), (100, _CN_UNITS[100]), (10, _CN_UNITS[10]),
+                        (1, "")):
         digit = number // value % 10
         if digit == 0:
             zero = bool(out)
@@ -68,7 +98,7 @@ def chinese_numeral(number: int) -> str:
         if zero:
             out += "零"
             zero = False
-        if not (unit == "十" and digit == 1 and not out):
+        if not (value == 10 and digit == 1 and not out):
             out += _CN_DIGITS[digit]
         out += unit
     return out

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from catalog_graph.citations.find import cite
 from catalog_graph.graph.files import Pieces, catalog_pieces
 from catalog_graph.graph.iris import Iris
 from catalog_graph.graph.rdf import catalog_quads, jsonld_graphs, nquads, turtle_body
@@ -23,7 +22,7 @@ from catalog_graph.models import Catalog, Citation, Regulation
 from catalog_graph.output import item_json
 from catalog_graph.paths import display_name
 from catalog_graph.readers import read_table
-from catalog_graph.resolve.resolver import Resolver
+from catalog_graph.resolve import Resolver, cite
 
 
 def parse_file(path: Path, resolver: Resolver | None = None, display: str | None = None,

@@ -30,7 +30,8 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from catalog_graph.numerals import parse_int, to_halfwidth_digits
+from catalog_graph.lexicon import STATE_NAME, alternation, body_words, title_words
+from catalog_graph.numerals import SERIAL_NUMERALS, YEAR_DIGITS, parse_int, to_halfwidth_digits
 from catalog_graph.paths import ontology_dir
 
 # --------------------------------------------------------------------------- the code table
@@ -174,10 +175,8 @@ def short_hash(text: str, length: int = 8) -> str:
 _WS = r"[\s\u3000]*"
 _OPEN = r"[〔\[［【(（﹝〈<＜{｛〖]"
 _CLOSE = r"[〕\]］】)）﹞〉>＞}｝〗]"
-_CN_DIGITS = "〇○零一二三四五六七八九"
-_CN_NUM = "〇○零一二三四五六七八九十百千两"
-_YEAR = rf"(?P<year>[0-9０-９]{{4}}|[{_CN_DIGITS}]{{4}}|[0-9０-９]{{2}})"
-_SERIAL = rf"(?P<serial>[0-9０-９]{{1,5}}|[{_CN_NUM}]{{1,8}})"
+_YEAR = rf"(?P<year>[0-9０-９]{{4}}|[{YEAR_DIGITS}]{{4}}|[0-9０-９]{{2}})"
+_SERIAL = rf"(?P<serial>[0-9０-９]{{1,5}}|[{SERIAL_NUMERALS}]{{1,8}})"
 _HAN = r"[\u4e00-\u9fff]"
 
 #: A yearly number: prefix, 〔year〕, serial, 号.
@@ -199,14 +198,10 @@ _DECREE_CORE = re.compile(
 _SPACE = frozenset(" \t\n\r\f\v\u3000")
 _ANY_SPACE = re.compile(r"[\s\u3000]")
 
-# Words that may stand glued before a prefix and are no part of it.
-_LEAD_WORDS = ("依据", "根据", "按照", "依照", "参照", "遵照", "详见", "参见", "见", "和", "及",
-               "以及", "与", "或", "即", "文号", "字号", "发文", "号为", "为")
-_TITLE_ENDINGS = ("通知", "意见", "决定", "办法", "规定", "条例", "方案", "要点", "指引", "细则",
-                  "批复", "通报", "公告", "通告", "规划", "纲要", "计划", "函", "法", "的", "印发",
-                  "转发", "文件", "要求", "精神")
-_BODY_END_RE = re.compile(r"(?:部|委员会|委|总局|局|署|院|行|人民政府|政府|主席|办公厅|办公室|会)$")
-_STATE_PREFIX = "中华人民共和国"
+# Words that may stand glued before a prefix and are no part of it (a verb such as 依据, a
+# title's ending such as 通知), and the endings of a decree's body: ontology/lexicon/.
+_BEFORE_NUMBER = title_words("before_number")
+_BODY_END_RE = re.compile(f"(?:{alternation(body_words('decree'))})$")
 _DIGIT_ONLY = re.compile(r"[0-9０-９]")
 
 
@@ -214,7 +209,7 @@ def _split_after_words(run: str) -> int:
     """Where a prefix can start in a run of Han characters: after the last title ending or
     lead word in it (0 when there is none)."""
     best = 0
-    for word in _TITLE_ENDINGS + _LEAD_WORDS:
+    for word in _BEFORE_NUMBER:
         i = run.rfind(word)
         while i >= 0:
             end = i + len(word)
@@ -232,7 +227,7 @@ def _yearly_code_start(run: str) -> int:
         suffix = run[i:]
         if suffix in table.exact and table.exact[suffix].numbering == "yearly":
             rest = run[:i]
-            if not rest or len(rest) >= 4 or rest.endswith(_TITLE_ENDINGS + _LEAD_WORDS):
+            if not rest or len(rest) >= 4 or rest.endswith(_BEFORE_NUMBER):
                 return i
     start = _split_after_words(run)
     if len(run) - start > 10:
@@ -249,8 +244,8 @@ def _decree_code_start(run: str) -> int | None:
             return i
     start = _split_after_words(run)
     body = run[start:]
-    if body.startswith(_STATE_PREFIX):
-        body = body[len(_STATE_PREFIX):]
+    if body.startswith(STATE_NAME):
+        body = body[len(STATE_NAME):]
     if len(body) >= 2 and _BODY_END_RE.search(body) and len(body) <= 20:
         return start
     return None
@@ -327,8 +322,8 @@ def _read_decree(text: str, run_start: int, run: str, m: re.Match[str]) -> DocNu
     row = issuer_codes().lookup(code)
     if row is not None and not row.wildcard:
         code = row.canonical
-    elif code.startswith(_STATE_PREFIX):
-        code = code[len(_STATE_PREFIX):]
+    elif code.startswith(STATE_NAME):
+        code = code[len(STATE_NAME):]
     warnings: tuple[str, ...] = ()
     if serial == 0:
         written = _written(text[run_start + offset:m.end()])

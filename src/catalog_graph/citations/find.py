@@ -1,10 +1,11 @@
-"""A 公开依据 text → the citations in it (``find_citations``), resolved (``cite``).
+"""A 公开依据 text → the citations in it (``find_citations``), unresolved.
 
 Forms found (spans always point back into the text: ``text[c.start:c.end] == c.text``; a
 span covers the title with its marks, its doc number and its provisions, not a quotation
 that follows them):
 
-Titles (line breaks inside a title, left by a wrapped table cell, are dropped)
+Titles (``catalog_graph.citations.title_spans``; line breaks inside a title, left by a wrapped
+table cell, are dropped)
   - ``《中华人民共和国政府信息公开条例》`` — a title in 《》; nested 〈〉 ``<>`` ``＜＞`` or 《》 inside
     it (``《中共中央办公厅 国务院办公厅关于印发〈关于全面推进政务公开工作的意见〉》``), and its
     own （…） (``《提升行政执法质量三年行动计划（2023—2025年）》``); a 《 left unclosed ends at
@@ -24,7 +25,7 @@ Titles (line breaks inside a title, left by a wrapped table cell, are dropped)
   - ``中华人民共和国政府信息公开条例第二十条`` — a law's full name without marks, when an
     article follows or nothing does.
   - ``《条例》``, ``《意见》`` — a title that is only a kind, a reference to an earlier
-    document (resolved by ``catalog_graph.resolve.resolver``).
+    document (resolved by ``catalog_graph.resolve``).
 Doc numbers (``catalog_graph.citations.docnumbers``)
   - after the title in any bracket (``（国办发〔2022〕8号）``), bare after it, inside its 《》,
     or before it (``国办发〔2022〕8号《…》``); every year-bracket variant, spaces and line breaks,
@@ -32,7 +33,7 @@ Doc numbers (``catalog_graph.citations.docnumbers``)
     ``国务院令第73号``); a bracket naming a regulation's first and revised texts
     (``（…国务院令第492号公布，…国务院令第711号修订）``) gives the last.
   - a number alone (``依据国办发〔2014〕46号``): a citation without a title.
-Provisions
+Provisions (``catalog_graph.citations.provisions``)
   - ``第十二条``, ``第二十条第一款第（五）项``, ``第二十条第（五）项、第（六）项``,
     ``第十九条、第二十条``, ``第十九、二十条``, ``第十九条、二十条``, ``第十九条至第二十一条``,
     ``第二十条第五项``, ``第二十条（五）``, ``第20条``,
@@ -59,12 +60,20 @@ Issuers and kinds
 from __future__ import annotations
 
 import re
-import threading
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from catalog_graph.citations.docnumbers import DocNumberMatch, find_doc_numbers
+from catalog_graph.citations.provisions import provisions_at, quote_at, quoted_item, skip_space
+from catalog_graph.citations.title_spans import (
+    CLOSE_BRACKETS,
+    HARD_STOPS,
+    OPEN_BRACKETS,
+    TitleSpan,
+    bare_laws,
+    book_titles,
+    looks_like_title,
+)
 from catalog_graph.citations.titles import (
     bare_title_start,
     doc_kind,
@@ -74,257 +83,30 @@ from catalog_graph.citations.titles import (
     issuers_before,
     title_issuers,
 )
+from catalog_graph.lexicon import title_words
 from catalog_graph.models import Citation, Provision
-from catalog_graph.numerals import parse_int
+from catalog_graph.numerals import LIST_NUMERALS
 
-if TYPE_CHECKING:
-    from catalog_graph.resolve.resolver import Resolver
+__all__ = ["find_citations"]
 
-__all__ = ["find_citations", "cite", "default_resolver"]
-
-_OPEN_BRACKETS = "（(［[【〔﹝"
-_CLOSE_BRACKETS = "）)］]】〕﹞"
-_QUOTES = {"“": "”", "\"": "\"", "「": "」", "『": "』", "‘": "’", "”": "”"}
-_HARD_STOPS = set("。；;！？!?\n\r：:，,“”\"「」『』")
-_ALT_MARKS = {"〈": "〉", "<": ">", "＜": "＞"}
-_WS = re.compile(r"[\s\u3000]*")
-_NUM = r"[0-9０-９]+|[〇零一二三四五六七八九十百千两]+"
 _LIST_MARKER_END = re.compile(
     r"(?:(?<![0-9０-９.．])[0-9０-９]{1,2}[.．、](?![0-9０-９])"
-    r"|[（(][0-9０-９一二三四五六七八九十]{1,3}[）)]|[①-⑳])$")
+    rf"|[（(][0-9０-９{LIST_NUMERALS}]{{1,3}}[）)]|[①-⑳])$")
 # A title without marks is looked for in at most this many characters before its number (the
 # longest titles are about 100): jieba's segmentation of a run grows with the square of its
 # length, so a 100,000-character run before a 发文字号 took half a minute.
 MAX_BARE_TITLE = 300
-_EMBEDDING_VERBS = ("印发", "转发", "批转", "发布", "修改", "废止", "施行", "实施", "贯彻", "落实",
-                    "学习", "关于", "执行", "颁布")
-# A head word earlier in the clause also makes a 《X》 part of a longer title
-# (国务院批转国家教育委员会《X》的通知, 关于公布《X》的通知, 关于印发2016年《X》…分工的通知).
-_EMBEDDING_HEADS = ("关于", "印发", "转发", "批转", "公布", "发布", "颁布")
+# Words right before a 《X》 that make it part of a longer title (关于印发《X》的通知), and head
+# words that do so from earlier in its clause (国务院批转国家教育委员会《X》的通知, 关于公布《X》的
+# 通知, 关于印发2016年《X》…分工的通知): ontology/lexicon/title_words.tsv.
+_EMBEDDING_VERBS = title_words("embedding_verb")
+_EMBEDDING_HEADS = title_words("embedding_head")
 _CLAUSE_STOPS = set("。；;！？!?\n\r：:，,、》）)")
 _MAX_CLAUSE = 60
 # Quoted words inside a title without marks (关于服务“六稳”“六保”进一步做好…的意见): the
 # quote that closes them, what opens it, and how long they may be.
 _QUOTE_OPENERS = {"”": "“", "」": "「", "』": "『", "’": "‘", "\"": "\""}
 _MAX_QUOTED_WORD = 30
-
-
-def _skip_ws(text: str, pos: int) -> int:
-    return _WS.match(text, pos).end()  # type: ignore[union-attr]
-
-
-# --------------------------------------------------------------------------- titles
-
-
-@dataclass(frozen=True, slots=True)
-class _TitleSpan:
-    """A title in the text: ``text[start:end]`` with its marks, ``text[inner_start:inner_end]``
-    without them."""
-
-    start: int
-    end: int
-    inner_start: int
-    inner_end: int
-
-
-_OPENING_MARK = re.compile(r"[《〈<＜]")
-
-
-def _looks_like_title(inner: str) -> bool:
-    return len(inner) >= 2 and (doc_kind(inner) is not None or "关于" in inner)
-
-
-def _matching_marks(text: str) -> dict[int, int]:
-    """Where each 《 is closed: the 》 that brings the nesting depth counted from it back to
-    zero. One pass with a stack (a 《 never closed has no entry), so that a text of many
-    unclosed 《 costs no more than its length."""
-    closing: dict[int, int] = {}
-    stack: list[int] = []
-    for m in _BOOK_MARK.finditer(text):
-        if m.group() == "《":
-            stack.append(m.start())
-        elif stack:
-            closing[stack.pop()] = m.start()
-    return closing
-
-
-_BOOK_MARK = re.compile("[《》]")
-
-
-def _book_titles(text: str) -> list[_TitleSpan]:
-    """Top-level titles in 《》 (balanced, nesting allowed; an unclosed 《 ends at the next
-    hard stop or doc-number bracket), and in 〈〉 <> ＜＞ when they read as titles."""
-    spans: list[_TitleSpan] = []
-    n = len(text)
-    closing = _matching_marks(text)
-    i = 0
-    while i < n:
-        found = _OPENING_MARK.search(text, i)
-        if found is None:
-            break
-        i = found.start()
-        ch = text[i]
-        if ch == "《":
-            j = closing.get(i, n)
-            if j < n:
-                if text[i + 1:j].strip():
-                    spans.append(_TitleSpan(i, j + 1, i + 1, j))
-                i = j + 1
-                continue
-            stop = i + 1  # unclosed: up to a hard stop, a new 《 or a bracket
-            while stop < n and text[stop] not in "。；;\n《" and text[stop] not in _OPEN_BRACKETS:
-                stop += 1
-            end = stop
-            while end > i + 1 and text[end - 1].isspace():
-                end -= 1
-            if end > i + 1:
-                spans.append(_TitleSpan(i, end, i + 1, end))
-            i = max(stop, i + 1)
-            continue
-        if ch in _ALT_MARKS:
-            close = text.find(_ALT_MARKS[ch], i + 1, i + 120)
-            if close > i + 1:
-                inner = text[i + 1:close]
-                if not any(c in _HARD_STOPS or c in "《》" for c in inner) and \
-                        _looks_like_title(inner.strip()):
-                    spans.append(_TitleSpan(i, close + 1, i + 1, close))
-                    i = close + 1
-                    continue
-        i += 1
-    return spans
-
-
-_BARE_LAW = re.compile(r"中华人民共和国[\u4e00-\u9fff]{2,40}")
-
-
-def _bare_laws(text: str, titles: list[_TitleSpan]) -> list[_TitleSpan]:
-    """Full names of laws and regulations written without marks: 中华人民共和国…法/条例,
-    followed by an article (第…) or by nothing more of the name."""
-    found: list[_TitleSpan] = []
-    for m in _BARE_LAW.finditer(text):
-        k = bisect_right(titles, m.start(), key=lambda t: t.start) - 1  # titles do not overlap
-        if k >= 0 and m.start() < titles[k].end:
-            continue
-        run = m.group(0)
-        for k in range(len(run), 8, -1):
-            head, rest = run[:k], run[k:]
-            if (rest == "" or rest.startswith("第")) and head.endswith(("法", "条例")) \
-                    and not head.endswith("令"):
-                found.append(_TitleSpan(m.start(), m.start() + k, m.start(), m.start() + k))
-                break
-    return found
-
-
-# --------------------------------------------------------------------------- provisions
-
-_UNIT_LEVEL = {"章": 0, "条": 1, "款": 2, "项": 3}
-_FIELDS = ("chapter", "article", "paragraph", "item")
-_PROVISION = re.compile(
-    rf"第[\s\u3000]*(?P<n>{_NUM})(?P<more>(?:[\s\u3000]*[、，,和及][\s\u3000]*(?:{_NUM}))*)"
-    rf"[\s\u3000]*(?P<unit>章|节|条|款|项)(?:[\s\u3000]*之[\s\u3000]*(?:{_NUM}))?"
-    rf"|(?P<di>第)?[\s\u3000]*[（(][\s\u3000]*(?P<pn>{_NUM})[\s\u3000]*[）)]"
-    rf"(?:[\s\u3000]*(?P<punit>项))?"
-)
-# a sibling written without its 第 after a separator: 第十九条、二十条
-_SIBLING = re.compile(rf"(?P<n>{_NUM})[\s\u3000]*(?P<unit>条|款|项)")
-_PROVISION_SEP = re.compile(r"[\s\u3000]*(?:(?P<range>至|到|—|～|~|-)|以及|[、，,和及与])[\s\u3000]*")
-_MORE_NUMBERS = re.compile(_NUM)
-
-
-def _provisions_at(text: str, pos: int) -> tuple[list[Provision], int] | None:
-    """Provisions written at ``pos`` (see the module doc), and where they end."""
-    tokens: list[tuple[int, int]] = []  # (level, number); level -1 marks a range
-    end = pos
-    at = pos
-    while True:
-        m = _PROVISION.match(text, at) or (_SIBLING.match(text, at) if tokens else None)
-        if m is None:
-            break
-        groups = m.groupdict()
-        if groups.get("pn") is not None:
-            prev_level = tokens[-1][0] if tokens else None
-            bare = not (m.group("di") or m.group("punit"))
-            if bare and (prev_level not in (1, 2, 3) or
-                         text[_skip_ws(text, m.end()):_skip_ws(text, m.end()) + 1] in
-                         ("《", "〈", "<", "＜")):
-                break  # 第二十条（二）《…》: （二） numbers a list
-            value = parse_int(m.group("pn"))
-            if value is None:
-                break
-            tokens.append((3, value))
-        else:
-            unit = m.group("unit")
-            values = [parse_int(m.group("n"))]
-            values += [parse_int(x) for x in _MORE_NUMBERS.findall(groups.get("more") or "")]
-            if unit != "节":
-                for v in values:
-                    if v is not None:
-                        tokens.append((_UNIT_LEVEL[unit], v))
-        end = m.end()
-        glued = _skip_ws(text, end)
-        if _PROVISION.match(text, glued) is not None:  # 第二十条第一款
-            at = glued
-            continue
-        sep = _PROVISION_SEP.match(text, end)
-        if sep is None or not (_PROVISION.match(text, sep.end()) or
-                               _SIBLING.match(text, sep.end())):
-            break
-        if sep.group("range") and tokens:
-            tokens.append((-1, 0))
-        at = sep.end()
-    if not tokens:
-        return None
-    return _build_provisions(tokens), end
-
-
-def _build_provisions(tokens: list[tuple[int, int]]) -> list[Provision]:
-    expanded: list[tuple[int, int]] = []
-    for k, (level, value) in enumerate(tokens):
-        if level == -1:
-            continue
-        if k >= 2 and tokens[k - 1][0] == -1 and tokens[k - 2][0] == level \
-                and 0 < value - tokens[k - 2][1] <= 50:
-            expanded.extend((level, v) for v in range(tokens[k - 2][1] + 1, value))
-        expanded.append((level, value))
-    provisions: list[Provision] = []
-    current: dict[int, int] = {}
-    for level, value in expanded:
-        if current and any(lv >= level for lv in current):
-            provisions.append(_provision(current))
-            current = {lv: v for lv, v in current.items() if lv < level}
-        current[level] = value
-    if current:
-        provisions.append(_provision(current))
-    return provisions
-
-
-def _provision(levels: dict[int, int]) -> Provision:
-    return Provision(**{_FIELDS[lv]: v for lv, v in levels.items()})
-
-
-_QUOTE_ITEM = re.compile(
-    rf"[\s\u3000]*(?:[一二三四五六七八九十]+[\s\u3000]*[、.．][^（(“”\n]{{0,40}}?)?"
-    rf"[（(][\s\u3000]*(?P<n>{_NUM})[\s\u3000]*[）)]")
-
-
-def _quote_at(text: str, pos: int) -> tuple[int, int, int] | None:
-    """A quotation at ``pos`` (after spaces and a colon): (open, close, end after it)."""
-    q = _skip_ws(text, pos)
-    if q < len(text) and text[q] in "：:":
-        q = _skip_ws(text, q + 1)
-    if q >= len(text) or text[q] not in _QUOTES:
-        return None
-    closer = _QUOTES[text[q]]
-    close = text.find(closer, q + 1)
-    if close < 0 and closer != "”":
-        close = text.find("”", q + 1)
-    if close < 0:  # unclosed: to the end of the sentence
-        stop = q + 1
-        while stop < len(text) and text[stop] not in "；;\n《":
-            stop += 1
-        return q, stop, stop
-    return q, close, close + 1
-
 
 # --------------------------------------------------------------------------- doc numbers
 
@@ -353,16 +135,16 @@ def _number_at(text: str, pos: int, numbers: _Numbers) -> tuple[DocNumberMatch, 
     found = numbers.at(pos)
     if found is not None:
         return found, found.end
-    if pos >= len(text) or text[pos] not in _OPEN_BRACKETS:
+    if pos >= len(text) or text[pos] not in OPEN_BRACKETS:
         return None
     depth, close = 0, -1
     for j in range(pos, min(len(text), pos + 120)):
         ch = text[j]
         if ch in "《》；;。":
             break
-        if ch in _OPEN_BRACKETS:
+        if ch in OPEN_BRACKETS:
             depth += 1
-        elif ch in _CLOSE_BRACKETS:
+        elif ch in CLOSE_BRACKETS:
             depth -= 1
             if depth == 0:
                 close = j
@@ -400,13 +182,13 @@ def _tail(text: str, pos: int, numbers: _Numbers, number: DocNumberMatch | None
     provisions: list[Provision] = []
     end = pos
     while True:
-        p = _skip_ws(text, end)
+        p = skip_space(text, end)
         if number is None:
             got = _number_at(text, p, numbers)
             if got is not None:
                 number, end = got
                 continue
-        got_p = _provisions_at(text, p)
+        got_p = provisions_at(text, p)
         if got_p is not None:
             provisions.extend(got_p[0])
             end = got_p[1]
@@ -414,16 +196,16 @@ def _tail(text: str, pos: int, numbers: _Numbers, number: DocNumberMatch | None
         break
     owned = end
     item_only = False
-    quote = _quote_at(text, end)
+    quote = quote_at(text, end)
     if quote is not None:
         q_open, q_close, owned = quote
         body_start = q_open + 1
-        inner = _provisions_at(text, _skip_ws(text, body_start))
+        inner = provisions_at(text, skip_space(text, body_start))
         if inner is not None and not provisions:
             provisions.extend(inner[0])
         else:
-            m = _QUOTE_ITEM.match(text, body_start, q_close)
-            if m is not None and (value := parse_int(m.group("n"))) is not None:
+            value = quoted_item(text, body_start, q_close)
+            if value is not None:
                 if provisions and provisions[-1].item is None and \
                         provisions[-1].article is not None:
                     provisions[-1].item = value
@@ -439,7 +221,7 @@ def _is_title_tail(tail: str) -> bool:
             and doc_kind(t) is not None)
 
 
-def _embeds(text: str, title: _TitleSpan, lo: int) -> bool:
+def _embeds(text: str, title: TitleSpan, lo: int) -> bool:
     """Whether the text just before a 《X》 makes it part of a longer title: a verb right
     before it (关于印发《X》…), or a head word earlier in its clause, with only words between
     (国务院批转国家教育委员会《X》…, 关于公布《X》…, 关于印发2016年《X》…)."""
@@ -475,7 +257,7 @@ def _quote_opener(text: str, lo: int, k: int) -> int | None:
         ch = text[j]
         if ch == opener:
             return j if j < k - 1 else None
-        if ch in _HARD_STOPS or ch in "《》":
+        if ch in HARD_STOPS or ch in "《》":
             return None
         j -= 1
     return None
@@ -487,12 +269,12 @@ def _number_bounds(text: str, n: DocNumberMatch) -> tuple[int, int, bool]:
     k = n.start
     while k > 0 and text[k - 1].isspace():
         k -= 1
-    if k > 0 and text[k - 1] in _OPEN_BRACKETS:
-        j = _skip_ws(text, n.end)
+    if k > 0 and text[k - 1] in OPEN_BRACKETS:
+        j = skip_space(text, n.end)
         limit = min(len(text), j + 12)
-        while j < limit and text[j] not in _CLOSE_BRACKETS and text[j] not in "《》；;。":
+        while j < limit and text[j] not in CLOSE_BRACKETS and text[j] not in "《》；;。":
             j += 1
-        if j < len(text) and text[j] in _CLOSE_BRACKETS:
+        if j < len(text) and text[j] in CLOSE_BRACKETS:
             return k - 1, j + 1, True
         return k - 1, n.end, True
     return n.start, n.end, False
@@ -510,7 +292,7 @@ def _line_continues(text: str, lo: int, k: int) -> bool:
     return doc_kind(text[max(line_start, lo):j]) is None
 
 
-def _left_boundary(text: str, lo: int, hi: int, titles: list[_TitleSpan]) -> int:
+def _left_boundary(text: str, lo: int, hi: int, titles: list[TitleSpan]) -> int:
     """How far left a title without marks ending at ``hi`` can reach."""
     k = hi - 1
     while k >= lo:
@@ -523,7 +305,7 @@ def _left_boundary(text: str, lo: int, hi: int, titles: list[_TitleSpan]) -> int
             if opener is not None:  # a quoted word inside the title: “放管服”
                 k = opener - 1
                 continue
-        if ch in _HARD_STOPS:
+        if ch in HARD_STOPS:
             return k + 1
         found = bisect_left(titles, k + 1, key=lambda t: t.end) if ch == "》" else len(titles)
         if found < len(titles) and titles[found].end == k + 1:
@@ -538,7 +320,7 @@ def _left_boundary(text: str, lo: int, hi: int, titles: list[_TitleSpan]) -> int
     return lo
 
 
-def _bare_draft(text: str, n: DocNumberMatch, lo: int, titles: list[_TitleSpan]) -> _Draft:
+def _bare_draft(text: str, n: DocNumberMatch, lo: int, titles: list[TitleSpan]) -> _Draft:
     seg_end, end, bracketed = _number_bounds(text, n)
     seg_end = max(seg_end, lo)
     left = max(_left_boundary(text, lo, seg_end, titles), seg_end - MAX_BARE_TITLE)
@@ -551,7 +333,7 @@ def _bare_draft(text: str, n: DocNumberMatch, lo: int, titles: list[_TitleSpan])
         candidate = segment[offset:].rstrip()
         if is_generic_title(candidate):  # 通知（国办发…）, 该意见（…）: the number names it
             kind_only = True
-        elif candidate and (_looks_like_title(candidate) or title_issuers(candidate)):
+        elif candidate and (looks_like_title(candidate) or title_issuers(candidate)):
             title = candidate
             start = left + offset
     if not bracketed and title is None:
@@ -601,9 +383,9 @@ def find_citations(text: str) -> list[Citation]:
     See the module doc for the forms handled. Never raises on any string."""
     if not text:
         return []
-    titles = _book_titles(text)
+    titles = book_titles(text)
     numbers = _Numbers(find_doc_numbers(text))
-    laws = _bare_laws(text, titles)
+    laws = bare_laws(text, titles)
     anchors: list[tuple[int, int, object]] = [(t.start, 0, t) for t in titles + laws]
     anchors += [(n.start, 1, n) for n in numbers]
     anchors.sort(key=lambda a: (a[0], a[1]))
@@ -614,14 +396,14 @@ def find_citations(text: str) -> list[Citation]:
     for k, (start, _, anchor) in enumerate(anchors):
         if start < cursor:
             continue
-        if isinstance(anchor, _TitleSpan):
+        if isinstance(anchor, TitleSpan):
             inside = [n for n in numbers.starting_in(anchor.inner_start, anchor.inner_end)
                       if n.end <= anchor.inner_end]
             number = inside[-1] if inside else None
             title_end = anchor.inner_end
             if number is not None:
                 title_end, _, _ = _number_bounds(text, number)
-            elif _number_at(text, _skip_ws(text, anchor.end), numbers) is None:
+            elif _number_at(text, skip_space(text, anchor.end), numbers) is None:
                 if _embedded_in_following(text, anchor, numbers, cursor, titles):
                     continue  # the number after it ends a longer title: see there
                 outer = _embedding_title(text, anchor, cursor, titles)
@@ -666,7 +448,7 @@ def _preceding_issuers(text: str, lo: int, start: int) -> tuple[str, ...]:
     if start == 0 or not "\u4e00" <= text[start - 1] <= "\u9fff":
         return ()
     k = start
-    while k > lo and start - k < 40 and text[k - 1] not in _HARD_STOPS and \
+    while k > lo and start - k < 40 and text[k - 1] not in HARD_STOPS and \
             text[k - 1] not in "》）)" and not _LIST_MARKER_END.search(text, max(lo, k - 4), k):
         k -= 1
     return issuers_before(text[k:start])
@@ -676,7 +458,7 @@ _LINE_BREAK = re.compile(r"[ \t\u3000]*[\r\n]+[ \t\u3000]*")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{1,16}")
 
 
-def _embedding_title(text: str, title: _TitleSpan, lo: int, titles: list[_TitleSpan]
+def _embedding_title(text: str, title: TitleSpan, lo: int, titles: list[TitleSpan]
                      ) -> tuple[int, int] | None:
     """A title without marks around 《X》 and ended by its kind, with no number after it
     (长治市教育局关于印发《政务公开制度》的通知): its (start, end), or None."""
@@ -699,8 +481,8 @@ def _embedding_title(text: str, title: _TitleSpan, lo: int, titles: list[_TitleS
     return start, end
 
 
-def _embedded_in_following(text: str, title: _TitleSpan, numbers: _Numbers,
-                           lo: int, titles: list[_TitleSpan]) -> bool:
+def _embedded_in_following(text: str, title: TitleSpan, numbers: _Numbers,
+                           lo: int, titles: list[TitleSpan]) -> bool:
     """Whether 《X》 is part of a title without marks that the next doc number ends."""
     k = bisect_left(numbers.starts, title.end)
     following = numbers[k] if k < len(numbers) else None
@@ -712,33 +494,7 @@ def _embedded_in_following(text: str, title: _TitleSpan, numbers: _Numbers,
 
 
 def _next_is_title(text: str, pos: int, anchors: list, k: int) -> bool:
-    p = _skip_ws(text, pos)
-    return any(isinstance(a, _TitleSpan) and s == p for s, _, a in anchors[k + 1:k + 3])
+    p = skip_space(text, pos)
+    return any(isinstance(a, TitleSpan) and s == p for s, _, a in anchors[k + 1:k + 3])
 
-
-# --------------------------------------------------------------------------- resolving
-
-_DEFAULT_LOCK = threading.Lock()
-_DEFAULT: Resolver | None = None
-
-
-def default_resolver() -> Resolver:
-    """The module's Resolver (built-in authority plus ``$CATALOG_GRAPH_AUTHORITY``), made on
-    first use."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        with _DEFAULT_LOCK:
-            if _DEFAULT is None:
-                from catalog_graph.resolve.resolver import Resolver
-
-                _DEFAULT = Resolver()
-    return _DEFAULT
-
-
-def cite(text: str, resolver: Resolver | None = None) -> list[Citation]:
-    """Find the citations in a text and resolve them (with ``resolver``, else the module's
-    default one)."""
-    citations = find_citations(text)
-    (resolver or default_resolver()).resolve(citations)
-    return citations
 

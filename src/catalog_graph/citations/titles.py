@@ -25,6 +25,7 @@ import threading
 from functools import cache, lru_cache
 from typing import Any
 
+from catalog_graph.lexicon import STATE_NAME, alternation, body_words, title_words
 from catalog_graph.numerals import to_halfwidth_digits
 from catalog_graph.paths import cache_dir, ontology_dir
 
@@ -33,7 +34,6 @@ from catalog_graph.paths import cache_dir, ontology_dir
 OPEN_MARKS = "《〈<＜"
 CLOSE_MARKS = "》〉>＞"
 _FOLD_NESTED = str.maketrans({"《": "〈", "》": "〉", "<": "〈", ">": "〉", "＜": "〈", "＞": "〉"})
-STATE_PREFIX = "中华人民共和国"
 
 
 def fold_nested_marks(title: str) -> str:
@@ -71,14 +71,12 @@ def _article_kinds() -> frozenset[str]:
 @cache
 def short_titles() -> frozenset[str]:
     """Titles that name only a kind (条例, 实施细则, 意见 …): a reference to a document named
-    earlier in the same text."""
+    earlier in the same text (本条例, 该办法, 上述意见)."""
     names = {suffix for suffix, kind, _ in _doc_types() if kind}
-    return frozenset(names | {"本" + n for n in names} | {"该" + n for n in names}
-                     | {"上述" + n for n in names})
+    return frozenset(names | {word + n for word in title_words("reference") for n in names})
 
 
-_GENERIC_WORDS = ("关于", "印发", "转发", "批转", "的", "本", "该", "上述", "有关", "相关", "和", "及",
-                  ",")
+_GENERIC_WORDS = title_words("generic")
 
 
 @cache
@@ -102,7 +100,7 @@ def is_generic_title(title: str | None) -> bool:
 
 
 _TRAILING_NOTE = re.compile(r"(?:[（(][^（）()]{1,20}[）)]|\s)+$")
-_ISSUING = re.compile(r"(?:印发|转发|批转|发布|颁布)[《〈<＜][^《》〈〉<>＜＞]*[》〉>＞]$")
+_ISSUING = re.compile(f"(?:{alternation(title_words('issuing'))})" + r"[《〈<＜][^《》〈〉<>＜＞]*[》〉>＞]$")
 
 
 def doc_kind(title: str | None) -> str | None:
@@ -149,12 +147,12 @@ _GENERIC_BODY = re.compile(
     rf"|国家[\u4e00-\u9fff]{{1,14}}?(?:局|委员会|署|总局|中心)"
     rf"|国务院[\u4e00-\u9fff]{{1,14}}?(?:办公室|委员会|领导小组|小组)"
 )
-_BODY_END = re.compile(r"(?:部|委员会|委|总局|局|署|院|人民政府|政府|办公厅|办公室|厅|办|会|中心|"
-                       r"领导小组|小组)$")
-_HEAD = re.compile(r"关于|印发|转发|批转")
+_BODY_END = re.compile(f"(?:{alternation(body_words('issuer'))})$")
+_HEADS = title_words("head")
+_HEAD = re.compile(alternation(_HEADS))
 _ETC = re.compile(r"等[0-9一二三四五六七八九十]*(?:个)?(?:部门|单位|部委|机关)?$")
 _SEPARATORS = re.compile(r"[\s\u3000、，,]+")
-_CONNECTORS = ("和", "及", "与", "、")
+_CONNECTORS = title_words("connector")
 
 
 def is_body(name: str) -> bool:
@@ -250,13 +248,14 @@ def title_key(title: str) -> str:
         t = t + "的通知"
     t = _KEY_DROP.sub("", t)
     t = to_halfwidth_digits(t).translate(_KEY_FOLD)
-    if t.startswith(STATE_PREFIX) and len(t) > len(STATE_PREFIX) + 1:
-        t = t[len(STATE_PREFIX):]
+    if t.startswith(STATE_NAME) and len(t) > len(STATE_NAME) + 1:
+        t = t[len(STATE_NAME):]
     return t
 
 
-_ENCLOSED_MARKED = re.compile(r"(?:印发|转发|批转|发布)[《〈<＜](.+)[》〉>＞]的?通知$")
-_ENCLOSED_PLAIN = re.compile(r"(?:印发|转发|批转)(.+?)的通知$")
+_ENCLOSED_MARKED = re.compile(f"(?:{alternation(title_words('enclosing_marked'))})"
+                              + r"[《〈<＜](.+)[》〉>＞]的?通知$")
+_ENCLOSED_PLAIN = re.compile(f"(?:{alternation(title_words('enclosing'))})" + r"(.+?)的通知$")
 
 
 def enclosed_title(title: str) -> str | None:
@@ -287,15 +286,8 @@ def headless_key(title: str) -> str | None:
 
 _JIEBA_LOCK = threading.Lock()
 _JIEBA: Any = None
-_LEAD_TOKENS = frozenset({
-    "依据", "根据", "按照", "依照", "参照", "遵照", "贯彻", "落实", "贯彻落实", "执行", "见", "详见",
-    "参见", "引用", "为", "和", "及", "以及", "与", "或", "是", "的", "等", "认真", "结合", "对照",
-    "严格", "即",
-})
-_BODY_WORDS = frozenset({
-    "人民政府", "政府", "办公厅", "办公室", "委员会", "人大常委会", "常委会", "党委", "中共", "厅", "局",
-    "委", "办", "部", "署", "教育厅", "教育局", "教育委员会", "财政厅", "财政局", "司法厅", "司法局",
-})
+_LEAD_TOKENS = frozenset(title_words("lead"))
+_BODY_WORDS = frozenset(body_words("token"))
 _PLACE_TOKEN = re.compile(rf"{_PLACE}")
 
 
@@ -338,8 +330,7 @@ def bare_title_start(segment: str) -> int:
     关于 / 印发 / 转发 / 批转, at that word when no body precedes it, else after leading verbs
     such as 依据 / 根据 / 按照. Returns ``len(segment)`` when no title is left."""
     tokens = [(w, s, e) for w, s, e in jieba_tokenizer().tokenize(segment)]
-    head = next((k for k, (w, _, _) in enumerate(tokens) if w in ("关于", "印发", "转发", "批转")),
-                None)
+    head = next((k for k, (w, _, _) in enumerate(tokens) if w in _HEADS), None)
     if head is not None:
         k = head
         while k > 0:

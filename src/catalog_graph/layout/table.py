@@ -40,6 +40,7 @@ from pathlib import PurePath
 from catalog_graph.errors import CatalogError
 from catalog_graph.layout import header as C
 from catalog_graph.layout.values import parse_time_limit, split_channels, split_list, split_methods
+from catalog_graph.lexicon import body_words
 from catalog_graph.models import Catalog, Cell, DisclosureItem, RawTable, Source
 
 MAX_HEADER_SEARCH = 60  # rows scanned for the header
@@ -212,7 +213,7 @@ def body_of(title: str | None) -> str | None:
     if cut <= 0:
         return None
     body = t[:cut]
-    if t.startswith("政府", cut) and body.endswith(("人民", "县", "市", "区", "旗", "镇", "乡", "省")):
+    if t.startswith("政府", cut) and body.endswith(body_words("before_government")):
         body += "政府"  # 某县人民政府信息公开目录: the marker began inside the body's name
     body = body.strip(" ：:（()）")
     body = re.sub(r"(?:\d{4}年(?:度)?|关于|基层|本级)$", "", body)

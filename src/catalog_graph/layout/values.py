@@ -13,13 +13,17 @@ from __future__ import annotations
 import calendar
 import re
 
+from catalog_graph.lexicon import alternation, marks, words
 from catalog_graph.models import TimeLimit
 from catalog_graph.numerals import CHINESE_NUMERAL_CHARS, parse_int, to_halfwidth_digits
 
 _NUM = rf"(\d+|[{CHINESE_NUMERAL_CHARS}]+)"
-_WITHIN = re.compile(rf"(?<![月\d{CHINESE_NUMERAL_CHARS}])" + _NUM + r"\s*个?\s*(工作日|自然日|日|天)")
+# The words are data: ontology/lexicon/time_limits.tsv.
+_WORKING_DAYS = words("time_limits", "working_days")
+_DAY_UNITS = alternation(_WORKING_DAYS + words("time_limits", "days"))
+_WITHIN = re.compile(rf"(?<![月\d{CHINESE_NUMERAL_CHARS}])" + _NUM + rf"\s*个?\s*({_DAY_UNITS})")
 _ANNUAL = re.compile(r"每年\s*(?:的)?\s*" + _NUM + r"\s*月\s*(?:" + _NUM + r"\s*[日号]|(底|末))")
-_REALTIME = re.compile(r"实时|即时|随时")
+_REALTIME = re.compile(alternation(words("time_limits", "realtime")))
 
 
 def parse_time_limit(text: str | None) -> TimeLimit | None:
@@ -33,7 +37,7 @@ def parse_time_limit(text: str | None) -> TimeLimit | None:
     if m:
         days = parse_int(m.group(1))
         if days is not None:
-            candidates.append((m.start(), TimeLimit(raw, "within_days", days, m.group(2) == "工作日")))
+            candidates.append((m.start(), TimeLimit(raw, "within_days", days, m.group(2) in _WORKING_DAYS)))
     m = _ANNUAL.search(t)
     if m:
         month = parse_int(m.group(1))
@@ -52,8 +56,9 @@ def parse_time_limit(text: str | None) -> TimeLimit | None:
     return min(candidates, key=lambda c: c[0])[1]
 
 
-_TICKED = "■☑✓√●✔▣◼"
-_UNTICKED = "□☐◻"
+# The boxes of a channel list: ontology/lexicon/marks.tsv.
+_TICKED = marks().ticked_boxes
+_UNTICKED = marks().unticked_boxes
 _SPLIT = re.compile(r"[\s、，,；;／/|]+")
 
 

@@ -11,12 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-HEADER_WORDS = (
-    "序号", "公开事项", "事项名称", "一级事项", "二级事项", "三级事项", "一级指标", "二级指标",
-    "类别", "公开内容", "公开要素", "公开依据", "依据", "公开时限", "时限", "公开主体",
-    "责任主体", "公开部门", "责任单位", "公开渠道", "公开载体", "公开对象", "全社会", "特定群",
-    "公开方式", "主动", "依申请", "公开层级", "县级", "乡级", "备注",
-)
+from catalog_graph.lexicon import header_words
+
 _TITLE_WORDS = ("目录", "目錄", "清单", "一览表", "事项表", "标准目录")
 _WS = re.compile(r"\s+")
 
@@ -24,6 +20,7 @@ _WS = re.compile(r"\s+")
 def header_score(rows: Iterable[Sequence[str]], depth: int = 8) -> int:
     """How many distinct catalog header words the first ``depth`` rows hold (as short cells)."""
     found: set[str] = set()
+    words = header_words().catalog  # ontology/lexicon/headers.tsv, column catalog
     for i, row in enumerate(rows):
         if i >= depth:
             break
@@ -31,7 +28,7 @@ def header_score(rows: Iterable[Sequence[str]], depth: int = 8) -> int:
             t = _WS.sub("", text)
             if not t or len(t) > 16:
                 continue
-            for word in HEADER_WORDS:
+            for word in words:
                 if word in t:
                     found.add(word)
     return len(found)

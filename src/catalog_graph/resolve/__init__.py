@@ -1,0 +1,39 @@
+"""Citations → regulations: ``cite`` finds the citations in a text and resolves them.
+
+``cite`` = ``catalog_graph.citations.find_citations`` + a ``Resolver``
+(``catalog_graph.resolve.resolver``), checked against the authority
+(``catalog_graph.resolve.authority``: data in ``ontology/authority/``). Without a resolver of
+its own, ``cite`` uses the default one, made on first use.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from catalog_graph.citations import find_citations
+from catalog_graph.models import Citation
+from catalog_graph.resolve.resolver import Resolver
+
+__all__ = ["Resolver", "cite", "default_resolver"]
+
+_DEFAULT_LOCK = threading.Lock()
+_DEFAULT: Resolver | None = None
+
+
+def default_resolver() -> Resolver:
+    """The default Resolver (built-in authority plus ``$CATALOG_GRAPH_AUTHORITY``), made on
+    first use."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        with _DEFAULT_LOCK:
+            if _DEFAULT is None:
+                _DEFAULT = Resolver()
+    return _DEFAULT
+
+
+def cite(text: str, resolver: Resolver | None = None) -> list[Citation]:
+    """Find the citations in a text and resolve them (with ``resolver``, else the default
+    one)."""
+    citations = find_citations(text)
+    (resolver or default_resolver()).resolve(citations)
+    return citations
