@@ -20,13 +20,21 @@ def test_a_missing_input_is_one_line_exit_2_and_no_output(tmp_path: Path) -> Non
     assert not out.exists()
 
 
-def test_several_missing_inputs_are_counted_on_the_one_line(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["build", str(ROOT / "raw"), str(tmp_path / "a"),
-                                       str(tmp_path / "b"), "-o", str(tmp_path / "out")])
+def test_when_no_input_exists_it_is_one_line_naming_the_first(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "a"), str(tmp_path / "b"),
+                                       "-o", str(tmp_path / "out")])
     assert result.exit_code == 2
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert "(and 1 more inputs missing)" in result.stderr
+    assert result.stderr.strip() == (f"catalog-graph: error: {tmp_path / 'a'}: no such file or "
+                                     "folder (nor the 1 other inputs)")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_input_among_others_fails_alone_and_the_rest_is_built(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", str(ROOT / "raw"), str(tmp_path / "a"),
+                                       "-o", str(tmp_path / "out"), "--workers", "1"])
+    assert result.exit_code == 1  # some input failed; the others are still done
+    assert "no such file" in result.stderr or "cannot be opened" in result.stderr
+    assert (tmp_path / "out" / "items.jsonl").read_text(encoding="utf-8").count("\n") == 28
 
 
 def test_an_output_folder_under_a_file_is_one_clear_line(tmp_path: Path) -> None:

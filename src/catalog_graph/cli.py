@@ -223,9 +223,9 @@ def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, schedule
     if out_dir.exists() and not out_dir.is_dir():
         fail(f"{out_dir}: is a file, not a folder")
     missing = [str(p) for p in inputs if not os.path.lexists(p)]
-    if missing:
+    if missing and len(missing) == len(inputs):  # nothing to build: no output folder at all
         fail(f"{missing[0]}: no such file or folder"
-             + (f" (and {len(missing) - 1} more inputs missing)" if len(missing) > 1 else ""))
+             + (f" (nor the {len(missing) - 1} other inputs)" if len(missing) > 1 else ""))
     problem = _unwritable(out_dir)
     if problem:
         fail(f"{out_dir}: cannot write the output folder ({problem})")
