@@ -138,6 +138,7 @@ class Regulation:
     in_force: bool | None = None
     aliases: list[str] = field(default_factory=list)
     in_authority: bool = False  # known to the authority file, not only seen in a catalog
+    replaced_by: str | None = None  # the doc number or title of what replaced it, when known
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -150,6 +151,7 @@ class Regulation:
             "in_force": self.in_force,
             "aliases": list(self.aliases),
             "in_authority": self.in_authority,
+            "replaced_by": self.replaced_by,
         }
 
 
@@ -192,6 +194,15 @@ class Source:
         return {"file": self.file, "page": self.page, "row": self.row}
 
 
+def item_reference(number: str | None, name: str | None, row: int | str,
+                   page: int | None = None) -> str:
+    """An item as people find it in the catalog: ``item 7 计划规划 (row 14)``, ``(row 14, page
+    2)`` for a PDF; without a 序号, ``计划规划 (row 14)``."""
+    where = f"row {row}" + (f", page {page}" if page else "")
+    name = name or "(no name)"
+    return f"item {number} {name} ({where})" if number else f"{name} ({where})"
+
+
 RECORD_FIELDS = [
     "catalog", "id", "number", "path", "content", "basis", "time_limit", "time_limit_kind",
     "time_limit_days", "time_limit_working_days", "time_limit_deadline", "subject", "channels",
@@ -225,6 +236,10 @@ class DisclosureItem:
     def name(self) -> str | None:
         """The row's most specific item name."""
         return self.path[-1] if self.path else None
+
+    def reference(self) -> str:
+        """The item as people find it: its 序号, its name, its data row (and page)."""
+        return item_reference(self.number, self.name, self.source.row, self.source.page)
 
     def to_record(self) -> dict[str, Any]:
         """The item as one flat row (:data:`RECORD_FIELDS`): lists joined with ；, the path with

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from catalog_graph.atomic import write_atomic
-from catalog_graph.models import RECORD_FIELDS, DisclosureItem
+from catalog_graph.models import RECORD_FIELDS, Catalog, DisclosureItem
 
 CSV_COLUMNS = RECORD_FIELDS
 
@@ -62,3 +62,47 @@ def write_items(items: list[DisclosureItem], fmt: str, output: Path | None) -> N
         sys.stdout.flush()
         return
     write_atomic(output, ("\ufeff" + text) if fmt == "csv" else text)
+
+
+# --------------------------------------------------------------------------- build tables
+
+ITEM_COLUMNS = [*RECORD_FIELDS, "citation_count", "warning_count"]
+CITATION_COLUMNS = ["item_id", "catalog", "item_number", "item_path", "source_file", "text",
+                    "title", "doc_number", "regulation", "regulation_label", "article",
+                    "paragraph", "item", "chapter", "warnings"]
+BOM = "\ufeff".encode()
+
+
+def csv_rows(rows: Iterable[list]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for row in rows:
+        writer.writerow([_inert(v) for v in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _joined(values: Iterable[int | None]) -> str:
+    return "；".join("" if v is None else str(v) for v in values)
+
+
+def table_rows(catalog: Catalog) -> tuple[bytes, bytes, dict[str, int]]:
+    """One catalog's rows of the build's items.csv and citations.csv (the regulation label left
+    empty: it is filled when every catalog is read), and how many of its items cite each
+    regulation."""
+    items, citations = [], []
+    citing: dict[str, int] = {}
+    for item in catalog.items:
+        record = item.to_record()
+        items.append([*record.values(), len(item.citations), len(item.warnings)])
+        for regulation in sorted({c.regulation for c in item.citations if c.regulation}):
+            citing[regulation] = citing.get(regulation, 0) + 1
+        for c in item.citations:
+            provisions = c.provisions
+            citations.append([
+                item.id, item.catalog, item.number or "", " > ".join(item.path), item.source.file,
+                c.text, c.title or "", c.doc_number or "", c.regulation or "", "",
+                _joined(p.article for p in provisions), _joined(p.paragraph for p in provisions),
+                _joined(p.item for p in provisions), _joined(p.chapter for p in provisions),
+                "；".join(c.warnings),
+            ])
+    return csv_rows(items), csv_rows(citations), citing

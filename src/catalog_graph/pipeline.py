@@ -19,7 +19,7 @@ from catalog_graph.graph.iris import Iris
 from catalog_graph.graph.rdf import catalog_quads, jsonld_graphs, nquads, turtle_body
 from catalog_graph.layout.table import build_catalog
 from catalog_graph.models import Catalog, Citation, Regulation
-from catalog_graph.output import item_json
+from catalog_graph.output import item_json, table_rows
 from catalog_graph.paths import display_name
 from catalog_graph.readers import read_table
 from catalog_graph.resolve import Resolver, cite
@@ -72,6 +72,9 @@ class GraphParts:
     concepts: set[tuple[str, str]] = field(default_factory=set)  # vocabulary values it uses
     time_limits: set[tuple[Any, ...]] = field(default_factory=set)
     cited: set[str] = field(default_factory=set)  # ids of the regulations its citations name
+    items_csv: bytes = b""  # its rows of items.csv
+    citations_csv: bytes = b""  # its rows of citations.csv (regulation labels still empty)
+    citing: dict[str, int] = field(default_factory=dict)  # regulation id → its items citing it
 
 
 def graph_parts(catalog: Catalog, iris: Iris, resolver: Resolver) -> GraphParts:
@@ -82,7 +85,9 @@ def graph_parts(catalog: Catalog, iris: Iris, resolver: Resolver) -> GraphParts:
     items_jsonl = "".join(item_json(item) + "\n" for item in catalog.items).encode("utf-8")
     turtle, jsonld = turtle_body(part.quads), jsonld_graphs(part.quads)
     pieces = catalog_pieces(catalog, iris)
+    items_csv, citations_csv, citing = table_rows(catalog)
     return GraphParts(
+        items_csv=items_csv, citations_csv=citations_csv, citing=citing,
         items_jsonl=items_jsonl, nquads=b"".join(lines), triples=len(lines), turtle=turtle,
         jsonld=jsonld, pieces=pieces, regulations=[r for r in regulations if r is not None],
         provisions=part.provisions, concepts=part.concepts, time_limits=part.time_limits,

@@ -19,6 +19,7 @@ from catalog_graph.atomic import AtomicFile
 from catalog_graph.batch.cache import Entry
 from catalog_graph.batch.models import BuildSummary
 from catalog_graph.batch.progress import Progress
+from catalog_graph.batch.tables import Tables
 from catalog_graph.graph.files import GraphFiles, Pieces, shared_pieces
 from catalog_graph.graph.iris import Iris
 from catalog_graph.graph.rdf import (
@@ -35,7 +36,8 @@ from catalog_graph.resolve.resolver import merge_regulations
 from catalog_graph.store.load import LEFTOVER_PREFIXES, StoreLoader
 
 OUTPUTS = ("items.jsonl", "graph.nq", "graph.ttl", "graph.nt", "graph.jsonld", "graph.graphml",
-           "graph.gexf", "graph.nodelink.json", "report.json")
+           "graph.gexf", "graph.nodelink.json", "report.json", "items.csv", "citations.csv",
+           "regulations.csv")
 _STREAMED = ("items.jsonl", "graph.nq", "graph.ttl", "graph.nt", "graph.jsonld")
 
 # what a killed build may leave in DIR: temporary files and store folders (see remove_leftovers)
@@ -73,6 +75,7 @@ class Assembly:
         self.outputs = {name: AtomicFile(out_dir / name)
                         for name in (*_STREAMED, "report.json")}
         self.graph_files = GraphFiles(out_dir)
+        self.tables = Tables(out_dir)
         self.iris = iris
         self.store = StoreLoader(out_dir, keys)
         self.outputs["graph.ttl"].write(prefix_header())
@@ -97,6 +100,7 @@ class Assembly:
             summary.failed.append(report)
         else:
             outputs["items.jsonl"].write(entry.blob("items"))
+            self.tables.add(entry.blob("items_csv"), entry.blob("citations_csv"), entry.citing)
             self.store.add(self.iris.catalog(report["path"]), key, entry.blob("nquads"))
             self._write_quads(entry.blob("nquads"), entry.blob("turtle"), entry.blob("jsonld"))
             self.graph_files.add(Pieces(entry.blob("graphml_nodes"), entry.blob("graphml_edges"),
@@ -146,6 +150,8 @@ class Assembly:
         self.outputs["graph.jsonld"].write(b"\n]\n")
         for name in _STREAMED:
             self.outputs[name].commit()
+        self.progress.step("tables")
+        self.tables.finish(regulations)
         self.progress.step("graph files")
         for name, write in (("graph.graphml", self.graph_files.write_graphml),
                             ("graph.gexf", self.graph_files.write_gexf),
@@ -161,4 +167,5 @@ class Assembly:
         self.store.discard()
         for output in self.outputs.values():
             output.discard()
+        self.tables.discard()
         self.graph_files.close()

@@ -46,7 +46,7 @@ _MAGIC = b"catalog-graph cache entry 1\n"
 _CHUNK = 1 << 20
 
 BLOBS = ("items", "nquads", "turtle", "jsonld", "graphml_nodes", "graphml_edges", "gexf_nodes",
-         "gexf_edges", "nodelink_nodes", "nodelink_edges")
+         "gexf_edges", "nodelink_nodes", "nodelink_edges", "items_csv", "citations_csv")
 
 # in ontology/: what query and validate read, not build
 _NOT_READ_BY_BUILD = ("queries", "shapes.ttl")
@@ -135,6 +135,7 @@ class Entry:
     time_limits: list[tuple[Any, ...]] = field(default_factory=list)
     cited: list[str] = field(default_factory=list)
     attributes: list[tuple[str, str, str]] = field(default_factory=list)  # graph file keys
+    citing: dict[str, int] = field(default_factory=dict)  # regulation id → items citing it
 
     def blob(self, name: str) -> bytes:
         return self.blobs.get(name, b"")
@@ -147,7 +148,8 @@ class Entry:
             "report": self.report, "cacheable": self.cacheable,
             "regulations": self.regulations, "provisions": [list(p) for p in self.provisions],
             "concepts": self.concepts, "time_limits": self.time_limits, "cited": self.cited,
-            "attributes": self.attributes, "blobs": [[name, len(data)] for name, data in packed],
+            "attributes": self.attributes, "citing": self.citing,
+            "blobs": [[name, len(data)] for name, data in packed],
         }, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
         body = b"".join([_MAGIC, b"%d\n" % len(header), header, *(data for _, data in packed)])
         return body + hashlib.sha256(body).digest()
@@ -187,7 +189,7 @@ class Entry:
             provisions=[(reg, tuple(key)) for reg, key in header["provisions"]],
             concepts=[tuple(c) for c in header["concepts"]],
             time_limits=[tuple(t) for t in header["time_limits"]], cited=header["cited"],
-            attributes=[tuple(a) for a in header["attributes"]],
+            attributes=[tuple(a) for a in header["attributes"]], citing=header["citing"],
         )
 
 

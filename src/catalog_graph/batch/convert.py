@@ -30,7 +30,7 @@ def _report(display: str, catalog: Catalog, triples: int) -> FileResult:
     warnings = list(catalog.warnings)
     citations = 0
     for item in catalog.items:
-        where = f"row {item.source.row}" + (f" (page {item.source.page})" if item.source.page else "")
+        where = item.reference()
         warnings.extend(f"{where}: {w}" for w in item.warnings)
         for citation in item.citations:
             citations += 1
@@ -67,7 +67,8 @@ def convert(display: str, path: Path, setup: Setup) -> Entry:
                "jsonld": parts.jsonld,
                "graphml_nodes": pieces.graphml_nodes, "graphml_edges": pieces.graphml_edges,
                "gexf_nodes": pieces.gexf_nodes, "gexf_edges": pieces.gexf_edges,
-               "nodelink_nodes": pieces.nodelink_nodes, "nodelink_edges": pieces.nodelink_edges},
+               "nodelink_nodes": pieces.nodelink_nodes, "nodelink_edges": pieces.nodelink_edges,
+               "items_csv": parts.items_csv, "citations_csv": parts.citations_csv},
         regulations=[r.to_dict() for r in parts.regulations],
         provisions=sorted(parts.provisions, key=lambda p: (p[0], [-1 if v is None else v
                                                                   for v in p[1]])),
@@ -75,6 +76,7 @@ def convert(display: str, path: Path, setup: Setup) -> Entry:
         time_limits=sorted(parts.time_limits, key=key_text),
         cited=sorted(parts.cited),
         attributes=sorted(pieces.attributes),
+        citing=dict(sorted(parts.citing.items())),
     )
 
 

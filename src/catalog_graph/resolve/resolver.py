@@ -96,7 +96,8 @@ class _Seen:
             aliases = (set(e.aliases) | titles) - {e.title}
             return Regulation(id=self.id, title=e.title, doc_number=e.doc_number,
                               issuer=list(e.issuer), doc_type=e.doc_type, date=e.date,
-                              in_force=e.in_force, aliases=sorted(aliases), in_authority=True)
+                              in_force=e.in_force, aliases=sorted(aliases), in_authority=True,
+                              replaced_by=e.replaced_by)
         title = _best_title(titles) or self.doc_number or self.id
         return Regulation(id=self.id, title=title, doc_number=self.doc_number,
                           issuer=_best_issuer(o[1] for o in self.observations),
@@ -368,7 +369,8 @@ def merge_regulations(*groups: Iterable[Regulation]) -> list[Regulation]:
             out.append(Regulation(
                 id=rid, title=base.title, doc_number=base.doc_number, issuer=list(base.issuer),
                 doc_type=base.doc_type, date=base.date, in_force=base.in_force,
-                aliases=sorted(spellings - {base.title}), in_authority=True))
+                aliases=sorted(spellings - {base.title}), in_authority=True,
+                replaced_by=base.replaced_by))
             continue
         title = _best_title(spellings) or min(r.title for r in regs)
         out.append(Regulation(

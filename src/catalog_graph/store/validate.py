@@ -20,6 +20,7 @@ from typing import Any
 
 from catalog_graph.graph.namespaces import PREFIXES
 from catalog_graph.layout.table import SUBJECT_FILLED
+from catalog_graph.models import item_reference
 
 SHAPES_FILE = "shapes.ttl"
 ONTOLOGY_FILE = "catalog-graph.ttl"
@@ -289,12 +290,6 @@ def validate(directory: Path, shacl_check: bool = True, workers: int = 1) -> Rep
 
 
 # --------------------------------------------------------------------------- output
-
-
-def item_reference(number: str | None, name: str, row: int | str) -> str:
-    """An item as people find it in the catalog: ``item 7 计划规划 (row 14)``; without a 序号,
-    ``计划规划 (row 14)``."""
-    return f"item {number} {name} (row {row})" if number else f"{name} (row {row})"
 
 
 def _clip(text: str, width: int = 80) -> str:
