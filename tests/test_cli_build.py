@@ -68,3 +68,17 @@ def test_the_same_files_get_the_same_names_and_iris_however_the_path_is_typed(
     for out in outputs[1:]:
         assert (out / "graph.nq").read_bytes() == first
         assert (out / "items.jsonl").read_bytes() == (outputs[0] / "items.jsonl").read_bytes()
+
+
+def test_dot_dot_through_a_link_is_not_folded(tmp_path: Path, monkeypatch) -> None:
+    from catalog_graph.paths import as_typed_anywhere
+
+    (tmp_path / "real" / "deep").mkdir(parents=True)
+    (tmp_path / "real" / "x.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "deep").symlink_to(tmp_path / "real" / "deep")
+    monkeypatch.chdir(tmp_path)
+    # in/deep/.. is real/, so in/deep/../x.txt is real/x.txt, not in/x.txt
+    assert as_typed_anywhere("in/deep/../x.txt") == Path("in/deep/../x.txt")
+    assert as_typed_anywhere("./real/deep/../x.txt") == Path("real/x.txt")
+    assert as_typed_anywhere(tmp_path / "real") == Path("real")

@@ -198,7 +198,8 @@ def test_build_writes_only_its_outputs_in_dir_whatever_the_inputs_are_called(tmp
 
     report = json.loads((out / "report.json").read_text("utf-8"))
     paths = {r["path"] for r in report}
-    assert "../../x.txt" not in paths and "in/deep/../../x.txt" in paths
+    # one spelling however it was typed: in/deep/../../x.txt is x.txt
+    assert "../../x.txt" not in paths and "x.txt" in paths
     assert "in/deep/new\nline.txt" in paths and "in/deep/store/report.json.txt" in paths
     failed = [r for r in report if r["status"] == "failed"]
     assert [r["path"] for r in failed] == ["in/deep/broken\nname.xlsx"]

@@ -81,9 +81,12 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def as_typed_anywhere(path: Path | str) -> Path:
     """An input path in one spelling however it was typed: ``raw/``, ``./raw``, ``raw/../raw``
     and ``$PWD/raw`` all become ``raw``, so the same files get the same names in ``source.file``
-    and the same catalog IRIs. A path outside the working folder stays absolute; links are not
-    followed (a link's own name is kept)."""
-    text = os.path.normpath(os.fspath(path))
+    and the same catalog IRIs. A path outside the working folder stays absolute. ``..`` is
+    folded only where that names the same file (not through a link to another folder)."""
+    given = os.fspath(path)
+    text = os.path.normpath(given)
+    if os.path.realpath(text) != os.path.realpath(given):
+        text = given  # a link in the way: keep the path as typed
     if os.path.isabs(text):
         here = os.getcwd()
         if text == here:
