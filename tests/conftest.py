@@ -1,4 +1,4 @@
-"""Shared fixtures: the project root, the sample catalog, a way to write small catalogs."""
+"""Shared fixtures (constants and helpers shared by several modules are in support.py)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "raw" / "changzhi_education_catalog.txt"
-
-HEADER = (
-    "序号\t公开事项\t\t\t公开内容（要素）\t公开依据\t公开时限\t公开主体\t公开渠道和载体\t公开对象\t\t公开方式\n"
-    "\t一级事项\t二级事项\t三级事项\t\t\t\t\t\t全社会\t特定群众\t\n"
-)
+from tests.support import HEADER
 
 
 @pytest.fixture

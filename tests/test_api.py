@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 import catalog_graph
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import ROOT
 
 
 def test_every_docstring_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:

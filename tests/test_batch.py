@@ -11,11 +11,9 @@ import shutil
 from pathlib import Path
 
 import networkx as nx
-import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from catalog_graph.batch.assemble import OUTPUTS
 from catalog_graph.batch.build import build
 from catalog_graph.batch.cache import CACHE_DIR, ENTRIES_DIR, Cache
 from catalog_graph.batch.inputs import collect_inputs
@@ -23,60 +21,18 @@ from catalog_graph.batch.progress import BarProgress
 from catalog_graph.batch.workers import Died, Done, run_local
 from catalog_graph.cli import main
 from catalog_graph.errors import CatalogError
-from tests.test_build import COUNTY, SAMPLE
-
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures"
-
-GOOD = ["a/changzhi.txt", "a/sample.xlsx", "a/sub/sample.docx", "b/county.txt",
-        "b/levels.xlsx", "b/preamble.html", "b/web_export", "b/sample.pdf"]
-BAD = ["bad/catalog.pdf", "bad/catalog.xlsx", "bad/empty.txt"]
-
-
-def make_corpus(root: Path) -> Path:
-    """A crawl's folder: every format, a page saved without an extension, broken files named
-    like catalogs, and litter (lock files, hidden files, notes, partial downloads)."""
-    for folder in ("a/sub", "a/.hidden", "b", "bad"):
-        (root / folder).mkdir(parents=True, exist_ok=True)
-    shutil.copy(SAMPLE, root / "a" / "changzhi.txt")
-    shutil.copy(FIXTURES / "sample.xlsx", root / "a" / "sample.xlsx")
-    shutil.copy(FIXTURES / "sample.docx", root / "a" / "sub" / "sample.docx")
-    (root / "b" / "county.txt").write_text(COUNTY, encoding="utf-8")
-    shutil.copy(FIXTURES / "levels.xlsx", root / "b" / "levels.xlsx")
-    shutil.copy(FIXTURES / "preamble.html", root / "b" / "preamble.html")
-    shutil.copy(FIXTURES / "sample.html", root / "b" / "web_export")
-    shutil.copy(FIXTURES / "sample.pdf", root / "b" / "sample.pdf")
-    shutil.copy(FIXTURES / "broken" / "garbled.pdf", root / "bad" / "catalog.pdf")
-    shutil.copy(FIXTURES / "broken" / "truncated.xlsx", root / "bad" / "catalog.xlsx")
-    (root / "bad" / "empty.txt").write_bytes(b"")
-    # litter
-    (root / "a" / "~$sample.xlsx").write_bytes(b"\x0cuser" + bytes(100))
-    (root / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1" + bytes(32))
-    (root / "a" / ".hidden" / "old.txt").write_text(COUNTY, encoding="utf-8")
-    (root / "a" / "sample.xlsx~").write_bytes((FIXTURES / "sample.xlsx").read_bytes())
-    (root / "b" / "notes.md").write_text("# 说明\n目录来自各单位网站。\n", encoding="utf-8")
-    (root / "b" / "county.txt.part").write_text(COUNTY[:50], encoding="utf-8")
-    return root
-
-
-def snapshot(out: Path) -> dict[str, bytes]:
-    """Everything a build leaves in DIR: each output's bytes, the store's quads (sorted: its
-    database files differ from run to run), and the names of every file and folder."""
-    files = {name: (out / name).read_bytes() for name in OUTPUTS}
-    store = ox.Store.read_only(str(out / "store"))
-    files["store quads"] = b"".join(sorted(store.dump(format=ox.RdfFormat.N_QUADS)
-                                           .splitlines(keepends=True)))
-    del store
-    names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
-                   if p.relative_to(out).parts[0] != "store")
-    files["listing"] = "\n".join(names).encode()
-    return files
-
-
-def assert_same(left: dict[str, bytes], right: dict[str, bytes]) -> None:
-    assert left.keys() == right.keys()
-    for name in left:
-        assert left[name] == right[name], f"{name} differs"
+from tests.support import (
+    BAD,
+    COUNTY,
+    GOOD,
+    LOCAL_AUTHORITY,
+    LOCAL_RULES,
+    SAMPLE,
+    assert_same,
+    in_authority,
+    make_corpus,
+    snapshot,
+)
 
 
 @pytest.fixture(scope="module")
@@ -301,19 +257,6 @@ def test_an_authority_change_reads_every_input_again(tmp_path: Path,
     assert summary.parsed == 2 and summary.cached == 0
     again = build([tmp_path / "changzhi.txt", tmp_path / "county.txt"], out, workers=1)
     assert again.parsed == 0
-
-
-LOCAL_RULES = "《长治市教育局政务公开工作规定》（长教发〔2023〕5号）"
-LOCAL_AUTHORITY = ("title,doc_number,issuer,doc_type,date,in_force\n"
-                   "长治市教育局政务公开工作规定,长教发〔2023〕5号,长治市教育局,规定,2023-03-01,true\n")
-
-
-def in_authority(out: Path, title: str) -> list[str]:
-    store = ox.Store.read_only(str(out / "store"))
-    rows = store.query(f'SELECT ?known WHERE {{ ?r <http://www.w3.org/2000/01/rdf-schema#label> '
-                       f'"{title}"@zh ; <https://w3id.org/catalog-graph/ontology#inAuthority> '
-                       f'?known }}', use_default_graph_as_union=True)
-    return [row["known"].value for row in rows]
 
 
 def test_authority_files_given_to_build_resolve_and_read_every_input_again(tmp_path: Path) -> None:

@@ -21,17 +21,18 @@ from click.testing import CliRunner  # noqa: E402
 
 from catalog_graph.batch.build import build  # noqa: E402
 from catalog_graph.cli import main  # noqa: E402
-from tests.test_batch import (  # noqa: E402
+from tests.support import (
     BAD,
+    COUNTY,
     GOOD,
     LOCAL_AUTHORITY,
     LOCAL_RULES,
+    SAMPLE,
     assert_same,
     in_authority,
     make_corpus,
     snapshot,
 )
-from tests.test_build import COUNTY, SAMPLE  # noqa: E402
 
 START_LIMIT = 120  # seconds for the cluster to come up
 

@@ -15,8 +15,7 @@ import pytest
 
 from catalog_graph.batch.build import build
 from catalog_graph.batch.cache import CACHE_DIR, ENTRIES_DIR
-from tests.test_batch import FIXTURES, assert_same, snapshot
-from tests.test_build import COUNTY, SAMPLE
+from tests.support import COUNTY, FIXTURES, SAMPLE, assert_same, snapshot
 
 LIMIT = 300  # seconds any one build may take before the test calls it hung
 

@@ -16,20 +16,7 @@ from catalog_graph.batch.build import build
 from catalog_graph.batch.inputs import collect_inputs
 from catalog_graph.cli import main
 from catalog_graph.graph.iris import Iris
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "raw" / "changzhi_education_catalog.txt"
-
-HEADER = (
-    "序号\t公开事项\t\t\t公开内容（要素）\t公开依据\t公开时限\t公开主体\t公开渠道和载体\t公开对象\t\t公开方式\n"
-    "\t一级事项\t二级事项\t三级事项\t\t\t\t\t\t全社会\t特定群众\t\n"
-)
-COUNTY = "某县教育局主动公开事项目录\n\n" + HEADER + (
-    "1\t政府信息公开指南\t\t\t政府信息公开指南和目录\t《中华人民共和国政府信息公开条例》（国务院令第492号）第九条\t"
-    "自该信息形成或者变更之日起20个工作日内\t县教育局\t■政府网站\t✓\t\t✓\n"
-    "2\t法定主动公开内容\t行政权力\t权责清单\t政府工作部门行使的各项行政职权及其依据\t"
-    "《政府信息公开条例》第二十条第一款第（五）项\t实时更新\t县教育局\t■政府网站 ■村公示栏\t✓\t\t✓\n"
-)
+from tests.support import COUNTY, HEADER, SAMPLE
 
 
 @pytest.fixture(scope="module")

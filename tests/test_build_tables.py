@@ -14,9 +14,7 @@ from pathlib import Path
 import pytest
 
 from catalog_graph.batch.build import build
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "raw" / "changzhi_education_catalog.txt"
+from tests.support import ROOT, SAMPLE
 
 
 def table(path: Path) -> list[dict[str, str]]:

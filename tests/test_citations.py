@@ -22,10 +22,10 @@ from catalog_graph.citations.docnumbers import (
 from catalog_graph.citations.titles import doc_kind, title_issuers
 from catalog_graph.models import Citation
 from catalog_graph.resolve import Resolver, cite
+from tests.support import SAMPLE
 
 CASES_FILE = Path(__file__).parent / "data" / "citation_cases.json"
 CASES = json.loads(CASES_FILE.read_text(encoding="utf-8"))["cases"]
-SAMPLE = Path(__file__).resolve().parents[1] / "raw" / "changzhi_education_catalog.txt"
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from catalog_graph.cli import main
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import ROOT
 
 
 def test_a_missing_input_is_one_line_exit_2_and_no_output(tmp_path: Path) -> None:

@@ -17,10 +17,8 @@ from catalog_graph.cli import main
 from catalog_graph.compare import compare_to_standard, diff
 from catalog_graph.compare.align import align
 from catalog_graph.pipeline import parse_file
+from tests.support import FIXTURES, ROOT, SAMPLE
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "raw" / "changzhi_education_catalog.txt"
-FIXTURES = ROOT / "tests" / "fixtures"
 REVISED = FIXTURES / "revisions"
 EXPECTED = json.loads((ROOT / "tests" / "data" / "revision_expected.json").read_text("utf-8"))
 

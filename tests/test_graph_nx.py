@@ -18,7 +18,7 @@ from catalog_graph.graph.nx import (
     write_graphml,
 )
 from catalog_graph.models import Catalog, Citation, Provision
-from tests.test_rdf import (
+from tests.support import (
     FILE,
     GIOR,
     catalog,

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import ROOT, SAMPLE
+
 HOSTILE = ROOT / "tests" / "hostile"
-SAMPLE = ROOT / "raw" / "changzhi_education_catalog.txt"
 MEMORY = 2 * 1024 ** 3  # address space of every child process
 PER_FILE = 60  # seconds before a file counts as hung
 ENORMOUS = 300_000  # characters in the enormous cell (a basis cell holds a few hundred)

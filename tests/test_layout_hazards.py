@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from catalog_graph.layout.table import body_of
 from catalog_graph.pipeline import parse_file
-
-from .conftest import HEADER
+from tests.support import HEADER
 
 GONGKAI = "■政府网站 ■政务新媒体"
 

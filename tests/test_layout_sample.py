@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from catalog_graph.pipeline import parse_file
-
-from .conftest import SAMPLE
+from tests.support import SAMPLE
 
 EXPECTED = json.loads((Path(__file__).parent / "data" / "sample_expected.json").read_text("utf-8"))
 

@@ -26,8 +26,7 @@ from catalog_graph.numerals import parse_int
 from catalog_graph.paths import ontology_dir
 from catalog_graph.pipeline import parse_file
 from catalog_graph.readers._select import header_score
-
-from .conftest import HEADER
+from tests.support import HEADER
 
 
 def rows(name: str) -> list:

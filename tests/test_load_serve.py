@@ -8,12 +8,11 @@ from __future__ import annotations
 import importlib.util
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "raw" / "changzhi_education_catalog.txt"
+from tests.support import ROOT, SAMPLE
+
 TIME_LIMIT = 3.0  # the server's --timeout
 
 _spec = importlib.util.spec_from_file_location("load_serve", ROOT / "bench" / "load_serve.py")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SAMPLE
+from tests.support import ROOT, SAMPLE
 
 pytest.importorskip("setuptools")
 

@@ -18,55 +18,21 @@ from catalog_graph.graph.rdf import (
     to_rdflib,
 )
 from catalog_graph.models import (
-    Catalog,
-    Citation,
-    DisclosureItem,
     Provision,
     Regulation,
-    Source,
-    TimeLimit,
 )
 from catalog_graph.numerals import chinese_numeral
-
-FILE = "raw/changzhi_education_catalog.txt"
-TITLE = "长治市教育局主动公开事项目录"
-GUIDE_BASIS = "《中华人民共和国政府信息公开条例》第十二条"
-GIOR = Regulation(id="guowuyuanling-711", title="中华人民共和国政府信息公开条例",
-                  doc_number="国务院令第711号", issuer=["国务院"], doc_type="条例",
-                  date="2019-04-03", in_force=True, aliases=["政府信息公开条例"], in_authority=True)
-
-
-def guide_item(**changes) -> DisclosureItem:
-    """Item 1 of the sample (政府信息公开指南), as the layout and citation stages give it."""
-    item = DisclosureItem(
-        catalog=TITLE, id="9cb5bd774292b234", number="1", path=["政府信息公开指南"],
-        content="政府信息公开指南包括政府信息的分类、编排体系、获取方式和政府信息公开工作机构的名称、办公地址",
-        basis=GUIDE_BASIS,
-        time_limit=TimeLimit("自该信息形成或者变更之日起20个工作日内", "within_days", 20, True),
-        subject="市教育局", channels=["政府网站", "政务新媒体"], audience=["全社会"], method=["主动"],
-        source=Source(FILE, None, 1),
-        citations=[Citation(GUIDE_BASIS, 0, len(GUIDE_BASIS), title="中华人民共和国政府信息公开条例",
-                            provisions=[Provision(article=12)], issuer=["国务院"], doc_type="条例",
-                            regulation=GIOR.id)],
-    )
-    for key, value in changes.items():
-        setattr(item, key, value)
-    return item
-
-
-def yearly_report_item() -> DisclosureItem:
-    """Item 14 of the sample: a yearly deadline, three item levels deep in a made-up path."""
-    return DisclosureItem(
-        catalog=TITLE, id="4f0c", number="14", path=["法定主动公开内容", "网站年度报表"],
-        content="年度信息发布总数和各栏目发布数", basis="《国务院办公厅关于印发政府网站发展指引的通知》（国办发〔2017〕47号）",
-        time_limit=TimeLimit("每年1月31日前", "annual_deadline", deadline="01-31"),
-        subject="市教育局", channels=["政府网站", "村公示栏", "乡镇大喇叭"], audience=["全社会"],
-        method=["主动"], source=Source(FILE, 3, 27),
-    )
-
-
-def catalog(*items: DisclosureItem, file: str = FILE) -> Catalog:
-    return Catalog(title=TITLE, body="长治市教育局", file=file, items=list(items))
+from tests.support import (
+    FILE,
+    GIOR,
+    GUIDE_BASIS,
+    HOSTILE,
+    catalog,
+    guide_item,
+    hostile_catalog,
+    hostile_regulation,
+    yearly_report_item,
+)
 
 
 def triples(quads) -> set[tuple[str, str, str]]:
@@ -78,12 +44,6 @@ def iri(value: str) -> str:
 
 
 # ----------------------------------------------------------------------------------- IRIs
-
-HOSTILE = [
-    "a b", '<>"{}|\\^`', "line\nbreak\r\n", "tab\tand\x00nul\x01\x1b\x7f", "emoji 😀🇨🇳",
-    "\u2028\u2029\ufeff\ufffe", "国发〔2022〕14号", "lone \ud800 surrogate", "#fragment?query=1&x",
-    "%41 already encoded", "!" * 3, "", "x" * 100_000,
-]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -293,23 +253,6 @@ def test_a_provision_label_reads_as_written_in_a_citation() -> None:
 
 
 # ------------------------------------------------------------------------- serializations
-
-
-def hostile_catalog() -> Catalog:
-    text = "".join(t for t in HOSTILE[:-1])
-    item = guide_item(id=text, number=text, path=[text, "x" * 100_000 + "😀", text], content=text,
-                      basis=text, subject=text, channels=[text], audience=[text], method=[text],
-                      level=[text], warnings=[text], source=Source(text, 1, 1),
-                      time_limit=TimeLimit(text, text, deadline=text))
-    item.citations = [Citation(text, 0, 5, title=text, doc_number=text, issuer=[text],
-                               regulation="hostile", warnings=[text])]
-    return Catalog(title=text, body=text, file=text, items=[item], warnings=[text], format="text")
-
-
-def hostile_regulation() -> Regulation:
-    text = "".join(t for t in HOSTILE[:-1])
-    return Regulation(id="hostile", title=text + "x" * 100_000, doc_number=text, issuer=[text, "国务院"],
-                      doc_type=text, date=text, aliases=[text], in_authority=False)
 
 
 @pytest.mark.parametrize("fmt,rdflib_format", [("turtle", "turtle"), ("nt", "nt"),

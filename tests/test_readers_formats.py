@@ -13,10 +13,7 @@ import pytest
 
 from catalog_graph.models import Catalog
 from catalog_graph.pipeline import parse_file
-
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures"
-SAMPLE = ROOT / "raw" / "changzhi_education_catalog.txt"
+from tests.support import FIXTURES, SAMPLE
 
 
 @cache

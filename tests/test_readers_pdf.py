@@ -12,8 +12,8 @@ import pytest
 from catalog_graph.errors import CatalogError
 from catalog_graph.models import Cell, RawTable
 from catalog_graph.readers import read_table
+from tests.support import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 BROKEN = FIXTURES / "broken"
 UP = Cell("", "up")
 LEFT = Cell("", "left")

@@ -24,9 +24,8 @@ from catalog_graph.layout.table import build_catalog
 from catalog_graph.models import Cell, RawTable
 from catalog_graph.output import render_items
 from catalog_graph.pipeline import attach_citations
+from tests.support import SAMPLE
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "raw" / "changzhi_education_catalog.txt"
 EXAMPLES = int(os.environ.get("CATALOG_GRAPH_FUZZ_EXAMPLES", "25"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -24,9 +24,8 @@ import pytest
 from catalog_graph.serve.answer import negotiate
 from catalog_graph.serve.http import CatalogServer, make_server
 from catalog_graph.store.db import is_update
+from tests.support import SAMPLE
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "raw" / "changzhi_education_catalog.txt"
 CATALOG = "长治市教育局主动公开事项目录"
 HOSTILE = "某县<script>window.pwned=1</script>交通运输局主动公开事项目录"
 SCRIPT_ITEM = "<script>window.pwned=1</script>"

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from catalog_graph.batch.build import build
 from catalog_graph.cli import main
 from catalog_graph.store.query import examples, query_text, run
-from tests.test_build import COUNTY, SAMPLE
+from tests.support import COUNTY, SAMPLE
 
 CHANGZHI = "长治市教育局主动公开事项目录"
 COUNTY_TITLE = "某县教育局主动公开事项目录"

@@ -9,8 +9,7 @@ import pytest
 
 from catalog_graph.errors import CatalogError
 from catalog_graph.pipeline import parse_file
-
-from .conftest import HEADER, SAMPLE
+from tests.support import HEADER, SAMPLE
 
 ROWS = "1\t政府信息公开指南\t\t\t政府信息公开指南\t《中华人民共和国政府信息公开条例》第十二条\t20个工作日内\t县教育局\t■政府网站\t✓\t\t✓\n"
 TITLE = "某县教育局主动公开事项目录"

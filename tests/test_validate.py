@@ -14,7 +14,7 @@ from catalog_graph.cli import main
 from catalog_graph.graph.iris import Iris
 from catalog_graph.store.db import load_store
 from catalog_graph.store.validate import validate
-from tests.test_build import COUNTY, SAMPLE
+from tests.support import COUNTY, SAMPLE
 
 CG = "https://w3id.org/catalog-graph/ontology#"
 RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
