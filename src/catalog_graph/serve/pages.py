@@ -189,6 +189,8 @@ class Explorer:
             state.append(("q", q))
         if sort:
             state.append(("_sort", sort))
+        if size != PAGE_SIZE:
+            state.append(("_size", str(size)))
         if suffix == ".csv":
             return self._items_csv(view.matching)
         pages = max(1, -(-view.total // view.size))

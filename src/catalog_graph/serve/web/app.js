@@ -52,6 +52,8 @@
   // The editor: CodeMirror (cm-editor.bundle.js) when it loaded, else the plain textarea.
   // Both are driven through the same three calls: value, setValue, markError.
   const editor = makeEditor();
+  // for scripts driving the page (and its tests): the editor's value, read and set
+  window.catalogGraphEditor = editor;
   let schemaTerms = [];
 
   function makeEditor() {
