@@ -25,9 +25,14 @@ TIME_LIMIT_KINDS = {"within_days": "若干日内 within days", "realtime": "实�
                     "annual_deadline": "每年截止日 yearly deadline", "other": "其他 other"}
 
 
-def article_label(title: str, article: int) -> str:
-    """``《title》第N条``."""
-    return f"《{title}》第{article}条"
+def regulation_label(title: str, doc_number: str = "") -> str:
+    """A regulation as the facets name it: ``title（发文字号）`` (revisions share a title)."""
+    return f"{title}（{doc_number}）" if title and doc_number else title or doc_number
+
+
+def article_label(title: str, article: int, doc_number: str = "") -> str:
+    """``《title》第N条``, with the regulation's 发文字号 after it when known."""
+    return f"《{title}》第{article}条" + (f"（{doc_number}）" if doc_number else "")
 
 
 class Facet:
@@ -36,8 +41,10 @@ class Facet:
     name = ""
     title = ""
 
-    def values(self, item: Mapping[str, Any], titles: Mapping[str, str]) -> list[tuple[str, str]]:
-        """The ``(key, label)`` values ``item`` has for this facet (none, one or several)."""
+    def values(self, item: Mapping[str, Any],
+               titles: Mapping[str, tuple[str, str]]) -> list[tuple[str, str]]:
+        """The ``(key, label)`` values ``item`` has for this facet (none, one or several);
+        ``titles`` gives a regulation's title and 发文字号 by its id."""
         raise NotImplementedError
 
 
@@ -64,7 +71,8 @@ class RegulationFacet(Facet):
         for citation in item.get("citations") or []:
             reg = citation.get("regulation")
             if reg and reg not in seen:
-                seen[reg] = titles.get(reg) or citation.get("title") or citation.get("doc_number") or reg
+                title, number = titles.get(reg) or (citation.get("title") or "", "")
+                seen[reg] = regulation_label(title, number) or reg
         return list(seen.items())
 
 
@@ -77,11 +85,11 @@ class ArticleFacet(Facet):
             reg = citation.get("regulation")
             if not reg:
                 continue
-            title = titles.get(reg) or citation.get("title") or reg
+            title, number = titles.get(reg) or (citation.get("title") or reg, "")
             for provision in citation.get("provisions") or []:
                 article = provision.get("article")
                 if article is not None:
-                    seen[f"{reg}/{article}"] = article_label(title, article)
+                    seen[f"{reg}/{article}"] = article_label(title or reg, article, number)
         return list(seen.items())
 
 
@@ -164,11 +172,12 @@ class ItemIndex:
 
     For each facet the index keeps the (item, value) pairs as two numpy arrays, so a selection is
     a boolean mask over the items and a facet's counts one ``bincount`` over the pairs whose item
-    is in it. ``titles`` maps regulation ids to their canonical titles (from the store), so a
-    regulation facet shows the regulation's title, not the spelling one citation used.
+    is in it. ``titles`` maps regulation ids to their canonical titles and 发文字号 (from the
+    store), so a regulation facet shows the regulation's own title, not one citation's spelling.
     """
 
-    def __init__(self, items: Sequence[dict[str, Any]], titles: Mapping[str, str] | None = None) -> None:
+    def __init__(self, items: Sequence[dict[str, Any]],
+                 titles: Mapping[str, tuple[str, str]] | None = None) -> None:
         import numpy as np
 
         self.items = list(items)
@@ -202,7 +211,8 @@ class ItemIndex:
                                 item.get("basis") or ""]).casefold() for item in self.items]
 
     @classmethod
-    def read(cls, directory: Path, titles: Mapping[str, str] | None = None) -> ItemIndex:
+    def read(cls, directory: Path,
+             titles: Mapping[str, tuple[str, str]] | None = None) -> ItemIndex:
         """The index of ``directory/items.jsonl`` (empty when the build has none)."""
         path = Path(directory) / "items.jsonl"
         items: list[dict[str, Any]] = []

@@ -133,7 +133,7 @@ class Explorer:
                 "OPTIONAL { ?r eli:id_local ?number } }"):
             self.regulations.setdefault(row["id"], {"iri": row["r"], "title": row.get("title", ""),
                                                     "doc_number": row.get("number", "")})
-        titles = {k: v["title"] for k, v in self.regulations.items() if v["title"]}
+        titles = {k: (v["title"], v["doc_number"]) for k, v in self.regulations.items()}
         self.index = ItemIndex.read(self.directory, titles)
         self._schema: dict[str, Any] | None = None
 
@@ -465,7 +465,7 @@ class Explorer:
         ]
         article_rows = "".join(
             f'<tr><td><a href="/items?{escape(urlencode({"article": f"{reg_id}/{a}"}))}">'
-            f'{escape(article_label(info["title"], a))}</a></td><td class="num">{n}</td></tr>'
+            f'{escape(article_label(info["title"], a, info["doc_number"]))}</a></td><td class="num">{n}</td></tr>'
             for a, n in sorted(articles.items()))
         catalog_rows = "".join(
             f'<tr><td><a href="/items?{escape(urlencode({"catalog": c, "regulation": reg_id}))}">'

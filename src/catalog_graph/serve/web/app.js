@@ -91,6 +91,7 @@
     } catch (e) {
       schemaTerms = [];
     }
+    document.body.dataset.terms = String(schemaTerms.length); // completion is ready
   }
   const statusBox = $("status");
   const errorBox = $("error");
@@ -120,9 +121,13 @@
   const ITEM_IRI = /\/catalog\/[^/#]+\/item\/([^/#]+)$/;
   const REGULATION_IRI = /\/regulation\/([^/#]+)$/;
 
-  function describeHref(iri) {
+  const CATALOG_IRI = /\/catalog\/[^/#]+$/;
+
+  function describeHref(iri, label) {
     const base = namespace("id");
     if (base && iri.startsWith(base)) {
+      // a catalog with its title: its items, in the item browser
+      if (label && CATALOG_IRI.test(iri)) return "/items?" + new URLSearchParams({ catalog: label });
       const item = ITEM_IRI.exec(iri);
       if (item) return "/item/" + item[1];
       const regulation = REGULATION_IRI.exec(iri);
@@ -137,7 +142,7 @@
     if (!term) return el("span", "");
     if (term.type === "uri") {
       const a = el("a", label && label.value ? label.value : decodeForDisplay(shorten(term.value)));
-      a.href = describeHref(term.value);
+      a.href = describeHref(term.value, label && label.value);
       a.title = term.value;
       return a;
     }

@@ -82,8 +82,11 @@ export function create({ parent, doc = "", prefixes = () => [], terms = () => []
     markError(line, column, message) {
       const doc = view.state.doc;
       const l = doc.line(Math.max(1, Math.min(line, doc.lines)));
-      const from = Math.min(l.from + Math.max(0, column - 1), l.to);
-      const to = Math.min(from + 1, doc.length);
+      // pyoxigraph reports where its parser stopped: past the end of a line, the line's last
+      // character is marked, so that the mark shows
+      let from = l.from + Math.max(0, column - 1);
+      if (from >= l.to) from = Math.max(l.from, l.to - 1);
+      const to = Math.min(from + 1, l.to);
       view.dispatch(setDiagnostics(view.state, [{ from, to: Math.max(to, from), severity: "error",
                                                   message, source: "SPARQL" }]));
     },
