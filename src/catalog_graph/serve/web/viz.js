@@ -64,6 +64,29 @@
     return kind === "item" ? record.l : record.label;
   }
 
+  // the label drawn on a node: short, so that labels do not pile up (a regulation's 发文字号, or
+  // the start of a title); the full name is the node's hover title and in the details panel
+  const SHORT = { catalog: 14, regulation: 14, provision: 12, issuer: 10, item: 10 };
+
+  function clip(text, limit) {
+    const chars = Array.from(String(text || ""));
+    return chars.length > limit ? chars.slice(0, limit - 1).join("") + "…" : chars.join("");
+  }
+
+  function shortLabelOf(kind, index) {
+    const record = records(kind)[index];
+    if (kind === "regulation" && record.doc_number) return record.doc_number;
+    return clip(labelOf(kind, index), SHORT[kind] || 12);
+  }
+
+  function fullLabelOf(kind, index) {
+    const record = records(kind)[index];
+    const label = labelOf(kind, index);
+    if (kind === "regulation" && record.doc_number) return label + "（" + record.doc_number + "）";
+    if (kind === "provision") return regulations[record.regulation].label + " " + label;
+    return label;
+  }
+
   function fmt(n) {
     return Number(n).toLocaleString("en-US");
   }
@@ -90,8 +113,8 @@
   function nodeElement(kind, index, position) {
     return {
       group: "nodes",
-      data: { id: key(kind, index), kind, index, label: labelOf(kind, index),
-              size: sizeOf(kind, index) },
+      data: { id: key(kind, index), kind, index, label: shortLabelOf(kind, index),
+              full: fullLabelOf(kind, index), size: sizeOf(kind, index) },
       position: position ? { x: position.x, y: position.y } : { x: 0, y: 0 },
       classes: kind,
     };
@@ -149,7 +172,7 @@
   const STYLE = [
     { selector: "node", style: {
       "label": "data(label)", "width": "data(size)", "height": "data(size)",
-      "font-size": 11, "text-wrap": "ellipsis", "text-max-width": "160px",
+      "font-size": 11, "text-wrap": "ellipsis", "text-max-width": "120px",
       "text-valign": "bottom", "text-margin-y": 3, "color": "#1f2328",
       "text-outline-color": "#ffffff", "text-outline-width": 2,
       "min-zoomed-font-size": 7, "border-width": 0,
@@ -179,6 +202,10 @@
     textureOnViewport: items.length + regulations.length > 3000,
     hideEdgesOnViewport: items.length + regulations.length > 3000,
   });
+
+  // the full name of the node under the pointer, as the graph's hover title
+  cy.on("mouseover", "node", (event) => { $("graph").title = event.target.data("full"); });
+  cy.on("mouseout", "node", () => { $("graph").title = ""; });
 
   // ---- views
 
@@ -424,6 +451,9 @@
       nodes: DATA.counts.nodes, edges: DATA.counts.edges, kinds: DATA.counts.kinds,
       drawn: cy.nodes().length, drawnEdges: cy.edges().length, drawnKinds: counts,
       view: current.view, ready: true,
+      // the drawn nodes' [kind, label drawn, full name, x, y on screen], for scripts reading the page
+      labels: () => cy.nodes().map((n) => [n.data("kind"), n.data("label"), n.data("full"),
+                                           n.renderedPosition().x, n.renderedPosition().y]),
     };
     document.body.dataset.nodes = String(DATA.counts.nodes);
     document.body.dataset.drawn = String(cy.nodes().length);
