@@ -181,6 +181,7 @@
       selector: "node." + kind, style: { "background-color": k.color, "shape": k.shape },
     })),
     { selector: "node.item", style: { "font-size": 8, "min-zoomed-font-size": 10 } },
+    { selector: "node.item.quiet", style: { "label": "" } },
     { selector: "node:selected", style: { "border-width": 3, "border-color": "#0550ae" } },
     { selector: "node.focus", style: { "border-width": 3, "border-color": "#24292f" } },
     { selector: "edge", style: {
@@ -219,6 +220,7 @@
 
   const OVERVIEW_NODES = 400; // the overview draws at most this many nodes (or max_nodes if less)
   const FORCE_LAYOUT_NODES = 120; // overviews this small get a force-directed layout
+  const QUIET_ITEMS = 600; // more items than this in a view are drawn without labels
 
   function overviewElements() {
     const budget = Math.max(2, Math.min(maxNodes, OVERVIEW_NODES));
@@ -413,6 +415,10 @@
     else built = overviewElements();
     current = view;
     document.body.dataset.ready = "false";
+    // thousands of items: their labels are left to the hover title and the details panel (at
+    // that scale they would pile up, and measuring them costs seconds)
+    const itemNodes = built.elements.filter((e) => e.group === "nodes" && e.data.kind === "item");
+    if (itemNodes.length > QUIET_ITEMS) for (const e of itemNodes) e.classes += " quiet";
     cy.startBatch();
     cy.elements().remove();
     cy.add(built.elements);
@@ -434,14 +440,32 @@
                   idealEdgeLength: () => 60, nodeRepulsion: () => 60000, numIter: n > 1000 ? 300 : 1000,
                   padding: 20 };
     } else {
-      options = { name: "preset", padding: 20 };
+      // the positions were computed in advance: fit the view to them directly (cytoscape's fit
+      // measures every label first, seconds at thousands of nodes)
+      options = { name: "preset", fit: false };
     }
     const layout = cy.layout(options);
     layout.one("layoutstop", () => {
-      cy.fit(undefined, 20);
+      if (options.name === "preset") fitToPositions(20);
+      else cy.fit(undefined, 20);
       publish();
     });
     layout.run();
+  }
+
+  function fitToPositions(padding) {
+    let x1 = Infinity, y1 = Infinity, x2 = -Infinity, y2 = -Infinity;
+    cy.nodes().forEach((n) => {
+      const p = n.position();
+      const r = n.data("size") / 2;
+      x1 = Math.min(x1, p.x - r); y1 = Math.min(y1, p.y - r);
+      x2 = Math.max(x2, p.x + r); y2 = Math.max(y2, p.y + r);
+    });
+    if (!Number.isFinite(x1)) return;
+    const width = cy.width(), height = cy.height();
+    const zoom = Math.max(cy.minZoom(), Math.min(cy.maxZoom(),
+      Math.min((width - 2 * padding) / Math.max(1, x2 - x1), (height - 2 * padding) / Math.max(1, y2 - y1))));
+    cy.viewport({ zoom, pan: { x: (width - zoom * (x1 + x2)) / 2, y: (height - zoom * (y1 + y2)) / 2 } });
   }
 
   function publish() {
