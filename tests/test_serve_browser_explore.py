@@ -240,6 +240,24 @@ def test_a_syntax_error_is_marked_where_it_is(browser: Any, sample_server: Catal
     assert all("400" in e["message"] for e in console_errors(browser))
 
 
+def test_a_guessed_term_that_finds_nothing_is_named_with_the_real_one(
+        browser: Any, sample_server: CatalogServer) -> None:
+    """The issue's stumble: cg:kind gives 0 rows; the page says the store never uses cg:kind
+    and offers cg:timeLimitKind."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    open_page(browser, sample_server.url, ".cm-content")
+    WebDriverWait(browser, WAIT).until(
+        lambda d: int(d.find_element(By.TAG_NAME, "body").get_attribute("data-terms") or 0) > 0)
+    set_query(browser, "SELECT ?t ?k WHERE { ?t cg:kind ?k }")
+    assert wait_for_rows(browser) == []
+    status = browser.find_element(By.ID, "status").text
+    assert "cg:kind is not used in this store" in status
+    assert "cg:timeLimitKind" in status
+    assert console_errors(browser) == []
+
+
 def test_example_results_link_labels_to_their_pages(browser: Any, sample_server: CatalogServer,
                                                     shots: Path) -> None:
     from selenium.webdriver.common.by import By

@@ -303,11 +303,59 @@
     if (response.headers.get("X-Result-Truncated") === "true") {
       parts.push(el("span", " · truncated by the server's result cap", "warn"));
     }
+    if (count === 0) {
+      for (const hint of unknownTermHints(lastQuery)) parts.push(el("span", " · " + hint, "hint"));
+    }
     statusBox.replaceChildren(...parts);
     statusBox.dataset.rows = String(count);
   }
 
+  // ---- "0 rows": name the query's terms the store never uses, and the store's nearest ones
+
+  function editDistance(a, b) {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let previous = row[0];
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const kept = row[j];
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+        previous = kept;
+      }
+    }
+    return row[b.length];
+  }
+
+  function unknownTermHints(query) {
+    if (!schemaTerms.length) return [];
+    const known = new Set(schemaTerms.map((t) => t.name));
+    const prefixes = new Set(schemaTerms.map((t) => t.name.split(":")[0]));
+    const code = query.replace(/#[^\n]*/g, " ").replace(/"(?:[^"\\]|\\.)*"|<[^>\s]*>/g, " ");
+    const used = new Set(code.match(/\b[A-Za-z][\w-]*:[A-Za-z_][\w-]*/g) || []);
+    const hints = [];
+    for (const name of used) {
+      const [prefix, local] = name.split(":");
+      if (known.has(name) || !prefixes.has(prefix)) continue;
+      const wanted = local.toLowerCase();
+      const near = schemaTerms.filter((t) => t.name.startsWith(prefix + ":"))
+        .map((t) => {
+          const other = t.name.slice(prefix.length + 1).toLowerCase();
+          const contains = other.includes(wanted) || wanted.includes(other);
+          return [contains ? 0 : editDistance(wanted, other), t.name];
+        })
+        .filter(([d]) => d <= Math.max(2, Math.floor(wanted.length / 3)))
+        .sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1))
+        .slice(0, 3).map(([, n]) => n);
+      hints.push(name + " is not used in this store" +
+                 (near.length ? "; did you mean " + near.join(", ") + "?" : " (see /schema)"));
+    }
+    return hints;
+  }
+
+  let lastQuery = "";
+
   async function run(query) {
+    lastQuery = query;
     if (running) running.abort();
     const controller = new AbortController();
     running = controller;
