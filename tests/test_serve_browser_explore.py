@@ -343,3 +343,19 @@ def test_the_generated_corpus_browses_like_the_sample(browser: Any, corpus_serve
     assert len(listed) == min(count, 500)
     browser.save_screenshot(str(shots / "corpus-regulation.png"))
     assert console_errors(browser) == []
+
+
+def test_the_graph_view_draws_in_serve(browser: Any, sample_server: CatalogServer,
+                                       shots: Path) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(sample_server.url + "graph?" + urlencode({"focus": CHANGZHI}))
+    WebDriverWait(browser, WAIT).until(
+        lambda d: d.execute_script("return !!(window.catalogGraph && window.catalogGraph.ready)"))
+    state = browser.execute_script("return window.catalogGraph")
+    assert state["view"] == "catalog" and state["drawnKinds"]["item"] == 28
+    labels = browser.execute_script("return window.catalogGraph.labels()")
+    items = [label for kind, label, *_ in labels if kind == "item"]
+    assert "政府信息公开指南" in items and all(len(label) <= 10 for label in items)
+    browser.save_screenshot(str(shots / "graph-catalog.png"))
+    assert console_errors(browser) == []

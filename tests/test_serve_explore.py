@@ -310,3 +310,27 @@ def test_pages_refuse_post(server: CatalogServer) -> None:
     with pytest.raises(urllib.error.HTTPError) as raised:
         urllib.request.urlopen(request, timeout=10)
     assert raised.value.code == 405
+
+
+# ---------------------------------------------------------------------------- /graph
+
+
+def test_the_graph_page_is_the_viz_picture_with_its_own_policy(server: CatalogServer) -> None:
+    status, headers, html = get(server, "/graph")
+    assert status == 200
+    assert "Content-Security-Policy" not in headers  # the page's own, by hash, in its <meta>
+    assert re.search(r'<meta http-equiv="Content-Security-Policy" content="default-src [^"]*'
+                     r'script-src [^"]*sha256-', html)
+    data = json.loads(re.search(r'<script type="application/json" id="graph-data">(.*?)</script>',
+                                html, re.S).group(1))
+    assert {c["label"] for c in data["catalogs"]} == {CHANGZHI, COUNTY_TITLE, HOSTILE}
+    assert "<script>window.pwned" not in html
+
+
+def test_the_graph_page_focuses_on_a_regulation_by_its_doc_number(server: CatalogServer) -> None:
+    status, _, html = get(server, "/graph?" + urlencode({"focus": "国务院令第492号"}))
+    assert status == 200
+    data = json.loads(re.search(r'<script type="application/json" id="graph-data">(.*?)</script>',
+                                html, re.S).group(1))
+    assert data["focus"]["kind"] == "regulation"
+    assert [c["label"] for c in data["catalogs"]] == [COUNTY_TITLE]

@@ -10,7 +10,7 @@ Routes::
     /describe?iri=…    the query page showing every triple with that IRI as subject or object
     /examples.json     the bundled example queries: [{"name", "title", "query"}]
     /namespaces.json   the prefixes the page shortens IRIs with: {"prefix": "namespace IRI"}
-    /items, /item/ID, /regulation/ID, /schema (and their .json, /items.csv twins)
+    /items, /item/ID, /regulation/ID, /schema (and their .json, /items.csv twins), /graph
                        the browsing pages (:mod:`catalog_graph.serve.pages`), computed by the
                        query workers under the same deadline
     /static/NAME       the page's assets, all served from the package (no internet needed)
@@ -261,7 +261,10 @@ class Handler(BaseHTTPRequestHandler):
         answer = self.server.workers.run({"page": path, "params": params})
         headers = {"Cache-Control": "no-cache", "X-Page-Time": f"{time.monotonic() - started:.3f}",
                    **answer.headers}
-        if answer.content_type.startswith("text/html"):
+        if path == "/graph" and answer.status == 200:
+            # viz's page: its own content-security policy (its two inline scripts, by hash)
+            headers["Referrer-Policy"] = "no-referrer"
+        elif answer.content_type.startswith("text/html"):
             headers["Content-Security-Policy"] = CSP
             headers["Referrer-Policy"] = "no-referrer"
         else:
@@ -282,7 +285,7 @@ class Handler(BaseHTTPRequestHandler):
 
 def _is_page(path: str) -> bool:
     """Whether ``path`` is one of the browsing pages (:mod:`catalog_graph.serve.pages`)."""
-    return (path in ("/items", "/items.json", "/items.csv", "/schema", "/schema.json")
+    return (path in ("/items", "/items.json", "/items.csv", "/schema", "/schema.json", "/graph")
             or (path.startswith(("/item/", "/regulation/")) and path.count("/") == 2
                 and len(path.split("/")[2]) > 0))
 

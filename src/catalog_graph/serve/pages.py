@@ -8,6 +8,7 @@ deadline and worker pool apply to them as to ``/sparql``):
                                   citing it
     /schema[.json]                every class and property in the store, with counts and the
                                   ontology's labels and definitions
+    /graph[?focus=…]              the picture of ``catalog-graph viz`` (its own page, own scripts)
 
 Items come from the build's ``items.jsonl`` (:class:`~catalog_graph.serve.facets.ItemIndex`),
 regulation facts, IRIs and the schema from the store. Every value from a catalog is escaped.
@@ -62,7 +63,8 @@ def query_href(sparql: str) -> str:
 
 def frame(title: str, body: str, here: str = "") -> bytes:
     """A whole page: the header with the site's sections, then ``body`` (already escaped)."""
-    links = (("/items", "事项 Items"), ("/schema", "模式 Schema"), ("/", "SPARQL"))
+    links = (("/items", "事项 Items"), ("/schema", "模式 Schema"), ("/graph", "图 Graph"),
+             ("/", "SPARQL"))
     nav = " ".join(f'<a href="{href}"{" aria-current=page" if href == here else ""}>{name}</a>'
                    for href, name in links)
     return (
@@ -136,6 +138,7 @@ class Explorer:
         titles = {k: (v["title"], v["doc_number"]) for k, v in self.regulations.items()}
         self.index = ItemIndex.read(self.directory, titles)
         self._schema: dict[str, Any] | None = None
+        self._graph_page: bytes | None = None
 
     def _select(self, sparql: str) -> list[dict[str, str]]:
         """Rows of a SELECT, each variable's value as a string (absent when unbound)."""
@@ -165,6 +168,8 @@ class Explorer:
             return self.regulation_page(path[len("/regulation/"):], suffix)
         if path == "/schema" and suffix != ".csv":
             return self.schema_page(suffix)
+        if path == "/graph" and not suffix:
+            return self.graph_page(params)
         return text_answer(404, f"no page {path}{suffix}")
 
     # ---- /items
@@ -487,6 +492,35 @@ class Explorer:
             f'<h3>引用它的事项 Items citing it ({len(items)})</h3>{more}<ul class="citing">{item_rows}</ul>'
             f'<p class="muted">RDF: <a href="{escape(describe_href(iri))}">{escape(iri)}</a></p></article>')
         return html_answer(info["title"] or reg_id, body)
+
+    # ---- /graph
+
+    def graph_page(self, params: Mapping[str, Sequence[str]]) -> Answer:
+        """The picture of ``catalog-graph viz`` (the whole graph, or ``?focus=`` a regulation's or
+        catalog's neighbourhood: an id, 发文字号 or title); the whole one is made once per worker."""
+        from catalog_graph.errors import CatalogError
+        from catalog_graph.viz import find_focus, graph_data, load_graph, neighbourhood, page_html
+
+        focus = (params.get("focus") or [""])[0].strip()
+        if not focus and self._graph_page is not None:
+            return Answer(200, HTML_TYPE, self._graph_page)
+        try:
+            graph = load_graph(self.directory)
+            node = None
+            if focus:
+                node = find_focus(graph, focus)
+                graph = graph.subgraph(neighbourhood(graph, node)).copy()
+        except CatalogError as exc:
+            return html_answer("Graph", f"<h2>No picture</h2><p>{escape(exc.message)}</p>",
+                               status=404)
+        data = graph_data(graph, focus=node)
+        title = f"catalog-graph · {self.directory.resolve().name}"
+        if node:
+            title += f" · {data['focus']['label']}"
+        page = page_html(data, title).encode("utf-8")
+        if not focus:
+            self._graph_page = page
+        return Answer(200, HTML_TYPE, page)
 
     # ---- /schema
 

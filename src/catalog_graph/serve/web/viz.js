@@ -182,6 +182,8 @@
     })),
     { selector: "node.item", style: { "font-size": 8, "min-zoomed-font-size": 10 } },
     { selector: "node.item.quiet", style: { "label": "" } },
+    { selector: "node.item.named", style: { "font-size": 9, "min-zoomed-font-size": 0,
+                                            "text-max-width": "80px" } },
     { selector: "node:selected", style: { "border-width": 3, "border-color": "#0550ae" } },
     { selector: "node.focus", style: { "border-width": 3, "border-color": "#24292f" } },
     { selector: "edge", style: {
@@ -221,6 +223,7 @@
   const OVERVIEW_NODES = 400; // the overview draws at most this many nodes (or max_nodes if less)
   const FORCE_LAYOUT_NODES = 120; // overviews this small get a force-directed layout
   const QUIET_ITEMS = 600; // more items than this in a view are drawn without labels
+  const NAMED_ITEMS = 80; // a focused catalog with at most this many items shows their names
 
   function overviewElements() {
     const budget = Math.max(2, Math.min(maxNodes, OVERVIEW_NODES));
@@ -346,8 +349,15 @@
     const room = maxNodes - 1 - regs.length - provs.size;
     const { shown, hidden } = capItems(own, room);
     const elements = [nodeElement("catalog", c, { x: 0, y: 0 })];
-    shown.forEach((i, k) => elements.push(nodeElement("item", i, sunflower(k, 16, 0, 0, 3))));
-    const regRadius = ringRadius(regs.length, 70, discRadius(shown.length, 16, 3) + 200);
+    // a catalog's few items are spread out and named; many are packed, named on hover
+    const named = shown.length <= NAMED_ITEMS;
+    const spacing = named ? 46 : 16;
+    shown.forEach((i, k) => {
+      const element = nodeElement("item", i, sunflower(k, spacing, 0, 0, 3));
+      if (named) element.classes += " named";
+      elements.push(element);
+    });
+    const regRadius = ringRadius(regs.length, 70, discRadius(shown.length, spacing, 3) + 200);
     const regAngle = new Map();
     regs.forEach((r, i) => {
       const position = onRing(i, regs.length, regRadius, 0, 0);
