@@ -38,10 +38,17 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def rows(out: Path, name: str) -> list[tuple[str, ...]]:
-    """An example's answer as tuples of plain values (CSV, unbound as '')."""
+    """An example's answer as tuples of plain values (CSV, unbound as ''), without the IRI
+    columns the examples give next to their labels (``?x`` beside ``?xLabel``)."""
     result = CliRunner().invoke(main, ["query", str(out), "--example", name, "--format", "csv"])
     assert result.exit_code == 0, result.output
-    return [tuple(r) for r in csv.reader(io.StringIO(result.stdout))][1:]
+    header, *table = list(csv.reader(io.StringIO(result.stdout)))
+    keep = [i for i, var in enumerate(header) if f"{var}Label" not in header]
+    for row in table:
+        for i, var in enumerate(header):
+            if f"{var}Label" in header:
+                assert row[i].startswith("https://w3id.org/catalog-graph/id/"), (var, row[i])
+    return [tuple(row[i] for i in keep) for row in table]
 
 
 def test_there_are_at_least_ten_examples_each_with_a_description() -> None:

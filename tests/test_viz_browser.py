@@ -132,3 +132,30 @@ def test_filters_focus_and_the_node_limit_holds(browser: Any, built_dir: Path,
     browser.find_element(By.ID, "overview").click()
     assert wait_for_view(browser, "overview")["drawn"] <= 12
     assert console_errors(browser) == []
+
+
+def test_labels_are_short_and_the_full_name_is_the_hover_title(browser: Any, built_dir: Path,
+                                                              tmp_path: Path) -> None:
+    """Labels do not pile up: a regulation is drawn by its 发文字号 (or the start of its title),
+    a catalog by the start of its title; the full title is the node's hover title."""
+    from selenium.webdriver import ActionChains
+    from selenium.webdriver.common.by import By
+
+    page = tmp_path / "graph.html"
+    write_picture(built_dir, page)
+    open_page(browser, page)
+    labels = browser.execute_script("return window.catalogGraph.labels()")
+    regulations = {full: label for kind, label, full, *_ in labels if kind == "regulation"}
+    assert regulations["中华人民共和国政府信息公开条例（国务院令第711号）"] == "国务院令第711号"
+    assert all(len(label) <= 14 for kind, label, *_ in labels if kind in ("catalog", "issuer"))
+    catalogs = [label for kind, label, *_ in labels if kind == "catalog"]
+    # 长治市教育局主动公开事项目录 is 14 characters: whole; the <script> catalog's title is cut
+    assert sorted(catalogs) == sorted(["长治市教育局主动公开事项目录", HOSTILE[:13] + "…"])
+    # the pointer over the regulation shows its full title
+    graph = browser.find_element(By.ID, "graph")
+    _, _, full, x, y = next(entry for entry in labels if entry[1] == "国务院令第711号")
+    size = graph.size
+    ActionChains(browser).move_to_element_with_offset(
+        graph, int(x - size["width"] / 2), int(y - size["height"] / 2)).perform()
+    assert graph.get_attribute("title") == full
+    assert console_errors(browser) == []

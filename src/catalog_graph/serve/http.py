@@ -10,6 +10,9 @@ Routes::
     /describe?iri=…    the query page showing every triple with that IRI as subject or object
     /examples.json     the bundled example queries: [{"name", "title", "query"}]
     /namespaces.json   the prefixes the page shortens IRIs with: {"prefix": "namespace IRI"}
+    /items, /item/ID, /regulation/ID, /schema (and their .json, /items.csv twins), /graph
+                       the browsing pages (:mod:`catalog_graph.serve.pages`), computed by the
+                       query workers under the same deadline
     /static/NAME       the page's assets, all served from the package (no internet needed)
 
 Each request runs on its own thread; queries are answered by a pool of worker processes
@@ -57,7 +60,7 @@ DEFAULT_PORT = 8000
 MAX_BODY = 1024 * 1024  # largest request body accepted
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
-PAGE_ASSETS = ("index.html", "app.js", "app.css")
+PAGE_ASSETS = ("index.html", "app.js", "app.css", "explore.css", "cm-editor.bundle.js")
 
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
@@ -65,6 +68,9 @@ STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; ch
                 ".css": "text/css; charset=utf-8"}
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+# The query page's editor (CodeMirror) positions its cursor, gutters and tooltips with inline
+# style attributes; scripts stay 'self' only, and every value from the data is set as text.
+EDITOR_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "X-Result-Count, X-Result-Truncated, Content-Type",
@@ -148,6 +154,8 @@ class Handler(BaseHTTPRequestHandler):
             self._json(self.server.examples)
         elif path == "/namespaces.json":
             self._json(PAGE_NAMESPACES)
+        elif _is_page(path):
+            self._page(path, params)
         elif path == "/favicon.ico":
             self._send(204, "image/x-icon", b"")
         else:
@@ -248,6 +256,21 @@ class Handler(BaseHTTPRequestHandler):
                    "X-Query-Time": f"{time.monotonic() - started:.3f}", **answer.headers}
         self._send(answer.status, answer.content_type, answer.body, headers)
 
+    def _page(self, path: str, params: dict[str, list[str]]) -> None:
+        started = time.monotonic()
+        answer = self.server.workers.run({"page": path, "params": params})
+        headers = {"Cache-Control": "no-cache", "X-Page-Time": f"{time.monotonic() - started:.3f}",
+                   **answer.headers}
+        if path == "/graph" and answer.status == 200:
+            # viz's page: its own content-security policy (its two inline scripts, by hash)
+            headers["Referrer-Policy"] = "no-referrer"
+        elif answer.content_type.startswith("text/html"):
+            headers["Content-Security-Policy"] = CSP
+            headers["Referrer-Policy"] = "no-referrer"
+        else:
+            headers.update(CORS_HEADERS)
+        self._send(answer.status, answer.content_type, answer.body, headers)
+
     def _asset(self, name: str) -> None:
         if name not in self.server.assets:
             self._text(404, f"no asset {name}")
@@ -255,9 +278,16 @@ class Handler(BaseHTTPRequestHandler):
         path = WEB_DIR / name
         headers = {"Cache-Control": "no-cache"}
         if name.endswith(".html"):
-            headers["Content-Security-Policy"] = CSP
+            headers["Content-Security-Policy"] = EDITOR_CSP if name == "index.html" else CSP
             headers["Referrer-Policy"] = "no-referrer"
         self._send(200, STATIC_TYPES[path.suffix], path.read_bytes(), headers)
+
+
+def _is_page(path: str) -> bool:
+    """Whether ``path`` is one of the browsing pages (:mod:`catalog_graph.serve.pages`)."""
+    return (path in ("/items", "/items.json", "/items.csv", "/schema", "/schema.json", "/graph")
+            or (path.startswith(("/item/", "/regulation/")) and path.count("/") == 2
+                and len(path.split("/")[2]) > 0))
 
 
 class CatalogServer(ThreadingHTTPServer):

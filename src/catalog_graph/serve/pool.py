@@ -48,6 +48,7 @@ def _worker_main(requests: Any, answers: Any, directory: str, limits: Limits) ->
         answers.send(("error", (directory, f"cannot open the store ({exc})", "unreadable")))
         return
     answers.send(("ready", None))
+    explorer = _Loading(store, directory, limits)  # the browsing pages' index, read meanwhile
     try:
         import resource
     except ImportError:  # pragma: no cover - not on Linux
@@ -64,7 +65,10 @@ def _worker_main(requests: Any, answers: Any, directory: str, limits: Limits) ->
             soft = int(spent + limits.timeout * 2 + 10)
             if hard == resource.RLIM_INFINITY or soft <= hard:
                 resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
-        answer = _on_big_stack(store, limits, request)
+        if "page" in request:
+            answer = _on_big_stack_page(explorer, request)
+        else:
+            answer = _on_big_stack(store, limits, request)
         try:
             answers.send(answer)
         except (OSError, ValueError):
@@ -78,6 +82,42 @@ def _on_big_stack(store: Any, limits: Limits, request: Mapping[str, Any]) -> Ans
         return on_big_stack(answer_query, store, limits=limits, **request)
     except Exception as exc:  # noqa: BLE001 - a worker answers, it does not die
         return text_answer(500, f"query failed: {type(exc).__name__}: {exc}")
+
+
+class _Loading:
+    """The browsing pages over the build (:class:`catalog_graph.serve.pages.Explorer`), read in
+    a thread as soon as the worker is ready, so that reading ``items.jsonl`` (seconds at a
+    million triples) overlaps with the server's start and the first queries."""
+
+    def __init__(self, store: Any, directory: str, limits: Limits) -> None:
+        self.explorer: Any = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._load, args=(store, directory, limits),
+                                       daemon=True)
+        self.thread.start()
+
+    def _load(self, store: Any, directory: str, limits: Limits) -> None:
+        from catalog_graph.serve.pages import Explorer
+
+        try:
+            self.explorer = Explorer(store, Path(directory), limits)
+        except Exception as exc:  # noqa: BLE001 - reported by every page asked for
+            self.error = exc
+
+    def get(self) -> Any:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.explorer
+
+
+def _on_big_stack_page(loading: _Loading, request: Mapping[str, Any]) -> Answer:
+    """A browsing page (``/items``, ``/regulation/ID`` …), computed on a big stack."""
+    try:
+        explorer = loading.get()
+        return on_big_stack(explorer.answer, request["page"], request.get("params") or {})
+    except Exception as exc:  # noqa: BLE001 - a worker answers, it does not die
+        return text_answer(500, f"page failed: {type(exc).__name__}: {exc}")
 
 
 def worker_process(argv: Sequence[str]) -> None:

@@ -48,7 +48,51 @@
   }
 
   const $ = (id) => document.getElementById(id);
-  const editor = $("query");
+  const textarea = $("query");
+  // The editor: CodeMirror (cm-editor.bundle.js) when it loaded, else the plain textarea.
+  // Both are driven through the same three calls: value, setValue, markError.
+  const editor = makeEditor();
+  // for scripts driving the page (and its tests): the editor's value, read and set
+  window.catalogGraphEditor = editor;
+  let schemaTerms = [];
+
+  function makeEditor() {
+    const bundle = window.CatalogGraphEditor;
+    if (!bundle) {
+      return { get value() { return textarea.value; }, set value(text) { textarea.value = text; },
+               markError() {}, clearErrors() {}, addEventListener: (...a) => textarea.addEventListener(...a) };
+    }
+    const holder = document.createElement("div");
+    holder.id = "editor";
+    textarea.after(holder);
+    textarea.hidden = true;
+    const cm = bundle.create({
+      parent: holder, doc: textarea.value,
+      prefixes: () => PREFIXES, terms: () => schemaTerms,
+      onRun: () => submit(),
+      onChange: (text) => { textarea.value = text; setDownloads(text); },
+    });
+    return { get value() { return cm.getValue(); },
+             set value(text) { cm.setValue(text); textarea.value = text; },
+             markError: (l, c, m) => cm.markError(l, c, m), clearErrors: () => cm.clearErrors(),
+             addEventListener() {} };
+  }
+
+  async function loadSchemaTerms() {
+    try {
+      const response = await fetch("/schema.json");
+      if (!response.ok) return;
+      const schema = await response.json();
+      schemaTerms = [...schema.classes, ...schema.properties]
+        .filter((t) => t.name !== t.iri)
+        .map((t) => ({ name: t.name, kind: t.kind, count: t.count,
+                       label: [t.label, t.label_en].filter(Boolean).join(" "),
+                       definition: t.definition }));
+    } catch (e) {
+      schemaTerms = [];
+    }
+    document.body.dataset.terms = String(schemaTerms.length); // completion is ready
+  }
   const statusBox = $("status");
   const errorBox = $("error");
   const results = $("results");
@@ -72,17 +116,33 @@
     try { return decodeURIComponent(text); } catch (e) { return text; }
   }
 
-  function describeHref(iri) {
+  // the page of an IRI: the item and regulation pages for the graph's own items and
+  // regulations, the describe view for everything else
+  const ITEM_IRI = /\/catalog\/[^/#]+\/item\/([^/#]+)$/;
+  const REGULATION_IRI = /\/regulation\/([^/#]+)$/;
+
+  const CATALOG_IRI = /\/catalog\/[^/#]+$/;
+
+  function describeHref(iri, label) {
+    const base = namespace("id");
+    if (base && iri.startsWith(base)) {
+      // a catalog with its title: its items, in the item browser
+      if (label && CATALOG_IRI.test(iri)) return "/items?" + new URLSearchParams({ catalog: label });
+      const item = ITEM_IRI.exec(iri);
+      if (item) return "/item/" + item[1];
+      const regulation = REGULATION_IRI.exec(iri);
+      if (regulation) return "/regulation/" + regulation[1];
+    }
     return "/describe?iri=" + encodeURIComponent(iri);
   }
 
   // ---- rendering terms and tables
 
-  function termNode(term) {
+  function termNode(term, label) {
     if (!term) return el("span", "");
     if (term.type === "uri") {
-      const a = el("a", decodeForDisplay(shorten(term.value)));
-      a.href = describeHref(term.value);
+      const a = el("a", label && label.value ? label.value : decodeForDisplay(shorten(term.value)));
+      a.href = describeHref(term.value, label && label.value);
       a.title = term.value;
       return a;
     }
@@ -99,28 +159,38 @@
     }
     const span = el("span");
     span.appendChild(document.createTextNode(term.value));
-    if (term["xml:lang"]) span.appendChild(el("span", "@" + term["xml:lang"], "tag"));
+    if (term["xml:lang"]) span.lang = term["xml:lang"]; // the tag is the element's, not the text's
     else if (term.datatype && !NUMERIC.test(term.datatype)) {
       span.appendChild(el("span", shorten(term.datatype), "tag"));
     }
     return span;
   }
 
+  // A variable ?xLabel next to ?x is x's label: the column of ?x shows it, linked to x's page,
+  // and the ?xLabel column is left out (as YASGUI does).
   function renderTable(vars, rows) {
+    const labelled = new Set(vars.filter((v) => vars.includes(v + "Label")).map((v) => v + "Label"));
+    const shown = vars.filter((v) => !labelled.has(v));
     const table = el("table");
     table.id = "results-table";
     const head = table.createTHead().insertRow();
-    for (const v of vars) head.appendChild(el("th", v));
+    for (const v of shown) head.appendChild(el("th", v));
     const body = table.createTBody();
     for (const row of rows.slice(0, DISPLAY_LIMIT)) {
       const tr = body.insertRow();
-      for (const v of vars) {
+      for (const v of shown) {
         const td = tr.insertCell();
         const term = row[v];
         if (term && term.type === "literal" && term.datatype && NUMERIC.test(term.datatype)) {
           td.className = "num";
         }
-        td.appendChild(termNode(term));
+        const label = labelled.has(v + "Label") ? row[v + "Label"] : null;
+        if (term && term.type === "uri" && !label) {
+          // no label asked for: the IRI's own label when the page knows it (describe view)
+          td.appendChild(termNode(term, knownLabels.get(term.value)));
+        } else {
+          td.appendChild(termNode(term || label, term ? label : null));
+        }
       }
     }
     results.replaceChildren(table);
@@ -203,6 +273,8 @@
   // ---- running a query
 
   function setDownloads(query) {
+    const share = $("share");
+    if (share) share.href = shareHref(query);
     for (const a of document.querySelectorAll("#downloads a")) {
       const params = new URLSearchParams({ query, format: a.dataset.format });
       a.href = ENDPOINT + "?" + params.toString();
@@ -231,15 +303,64 @@
     if (response.headers.get("X-Result-Truncated") === "true") {
       parts.push(el("span", " · truncated by the server's result cap", "warn"));
     }
+    if (count === 0) {
+      for (const hint of unknownTermHints(lastQuery)) parts.push(el("span", " · " + hint, "hint"));
+    }
     statusBox.replaceChildren(...parts);
     statusBox.dataset.rows = String(count);
   }
 
+  // ---- "0 rows": name the query's terms the store never uses, and the store's nearest ones
+
+  function editDistance(a, b) {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let previous = row[0];
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const kept = row[j];
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+        previous = kept;
+      }
+    }
+    return row[b.length];
+  }
+
+  function unknownTermHints(query) {
+    if (!schemaTerms.length) return [];
+    const known = new Set(schemaTerms.map((t) => t.name));
+    const prefixes = new Set(schemaTerms.map((t) => t.name.split(":")[0]));
+    const code = query.replace(/#[^\n]*/g, " ").replace(/"(?:[^"\\]|\\.)*"|<[^>\s]*>/g, " ");
+    const used = new Set(code.match(/\b[A-Za-z][\w-]*:[A-Za-z_][\w-]*/g) || []);
+    const hints = [];
+    for (const name of used) {
+      const [prefix, local] = name.split(":");
+      if (known.has(name) || !prefixes.has(prefix)) continue;
+      const wanted = local.toLowerCase();
+      const near = schemaTerms.filter((t) => t.name.startsWith(prefix + ":"))
+        .map((t) => {
+          const other = t.name.slice(prefix.length + 1).toLowerCase();
+          const contains = other.includes(wanted) || wanted.includes(other);
+          return [contains ? 0 : editDistance(wanted, other), t.name];
+        })
+        .filter(([d]) => d <= Math.max(2, Math.floor(wanted.length / 3)))
+        .sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1))
+        .slice(0, 3).map(([, n]) => n);
+      hints.push(name + " is not used in this store" +
+                 (near.length ? "; did you mean " + near.join(", ") + "?" : " (see /schema)"));
+    }
+    return hints;
+  }
+
+  let lastQuery = "";
+
   async function run(query) {
+    lastQuery = query;
     if (running) running.abort();
     const controller = new AbortController();
     running = controller;
     clearOutput();
+    editor.clearErrors();
     statusBox.textContent = "Running…";
     delete statusBox.dataset.rows;
     setDownloads(query);
@@ -266,8 +387,11 @@
     if (!response.ok) {
       statusBox.textContent = "";
       showError(response.status + " " + response.statusText + ": " + text);
+      const at = /error at (\d+):(\d+): ?(.*)/.exec(text);
+      if (at) editor.markError(Number(at[1]), Number(at[2]), at[3] || text);
       return;
     }
+    if (!describing) remember(query);
     const type = response.headers.get("Content-Type") || "";
     if (type.startsWith("application/sparql-results+json")) {
       const data = JSON.parse(text);
@@ -277,8 +401,9 @@
         statusBox.dataset.rows = "1";
         return;
       }
-      const rows = data.results.bindings;
-      renderTable(data.head.vars, rows);
+      let rows = data.results.bindings;
+      if (describing) rows = describedRows(rows);
+      renderTable(data.head.vars.filter((v) => v !== "valueLabel" || !describing), rows);
       if (describing) nameDescribed(rows);
       describeStatus(rows.length, response, seconds, "row");
     } else if (type.startsWith("application/n-triples")) {
@@ -289,6 +414,48 @@
       results.replaceChildren(el("pre", text));
       statusBox.textContent = type;
     }
+  }
+
+  // ---- history (this browser's last queries that ran) and the shareable link
+
+  const HISTORY_KEY = "catalog-graph.history";
+  const HISTORY_SIZE = 30;
+
+  function readHistory() {
+    try {
+      const list = JSON.parse(localStorage.getItem(HISTORY_KEY) || "[]");
+      return Array.isArray(list) ? list.filter((q) => typeof q === "string") : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function remember(query) {
+    const list = [query, ...readHistory().filter((q) => q !== query)].slice(0, HISTORY_SIZE);
+    try { localStorage.setItem(HISTORY_KEY, JSON.stringify(list)); } catch (e) { /* full */ }
+    showHistory();
+  }
+
+  function showHistory() {
+    const list = $("history");
+    if (!list) return;
+    const items = readHistory().map((query) => {
+      const firstLine = query.split("\n").find((l) => l.trim() && !/^\s*PREFIX/i.test(l)) || query;
+      const button = el("button", firstLine.trim().slice(0, 80));
+      button.type = "button";
+      button.className = "example";
+      button.title = query;
+      button.addEventListener("click", () => { editor.value = query; submit(); });
+      const li = el("li");
+      li.appendChild(button);
+      return li;
+    });
+    list.replaceChildren(...items);
+    $("history-panel").hidden = items.length === 0;
+  }
+
+  function shareHref(query) {
+    return "/?" + new URLSearchParams({ query }).toString();
   }
 
   function submit() {
@@ -352,21 +519,44 @@
     document.title = label.value.value + " · catalog-graph";
   }
 
+  // the describe view's rows, one per statement, the label of each linked node remembered
+  const knownLabels = new Map();
+
+  function describedRows(rows) {
+    const out = [];
+    const seen = new Set();
+    for (const row of rows) {
+      const value = row.value;
+      if (value && value.type === "uri" && row.valueLabel && !knownLabels.has(value.value)) {
+        knownLabels.set(value.value, row.valueLabel);
+      }
+      const key = JSON.stringify([row.direction, row.property, row.value, row.graph]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(row);
+    }
+    return out;
+  }
+
   function describeQuery(iri) {
     return [
-      "# Every statement about <" + iri + ">",
-      "SELECT ?direction ?property ?value ?graph WHERE {",
+      "# Every statement about <" + iri + ">, with the labels of the nodes it links to",
+      "SELECT ?direction ?property ?value ?valueLabel ?graph WHERE {",
       "  { GRAPH ?graph { <" + iri + "> ?property ?value } BIND(\"→\" AS ?direction) }",
       "  UNION",
       "  { GRAPH ?graph { ?value ?property <" + iri + "> } BIND(\"←\" AS ?direction) }",
+      "  OPTIONAL { ?value rdfs:label|skos:prefLabel|dcterms:title ?valueLabel",
+      "             FILTER(!isLiteral(?value) && (lang(?valueLabel) = \"\" || langMatches(lang(?valueLabel), \"zh\"))) }",
       "}",
       "ORDER BY DESC(?direction) ?property ?value",
-      "LIMIT 2000",
+      "LIMIT 4000",
       "",
     ].join("\n");
   }
 
   async function start() {
+    showHistory();
+    loadSchemaTerms();
     editor.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();

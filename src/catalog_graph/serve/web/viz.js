@@ -64,6 +64,29 @@
     return kind === "item" ? record.l : record.label;
   }
 
+  // the label drawn on a node: short, so that labels do not pile up (a regulation's 发文字号, or
+  // the start of a title); the full name is the node's hover title and in the details panel
+  const SHORT = { catalog: 14, regulation: 14, provision: 12, issuer: 10, item: 10 };
+
+  function clip(text, limit) {
+    const chars = Array.from(String(text || ""));
+    return chars.length > limit ? chars.slice(0, limit - 1).join("") + "…" : chars.join("");
+  }
+
+  function shortLabelOf(kind, index) {
+    const record = records(kind)[index];
+    if (kind === "regulation" && record.doc_number) return record.doc_number;
+    return clip(labelOf(kind, index), SHORT[kind] || 12);
+  }
+
+  function fullLabelOf(kind, index) {
+    const record = records(kind)[index];
+    const label = labelOf(kind, index);
+    if (kind === "regulation" && record.doc_number) return label + "（" + record.doc_number + "）";
+    if (kind === "provision") return regulations[record.regulation].label + " " + label;
+    return label;
+  }
+
   function fmt(n) {
     return Number(n).toLocaleString("en-US");
   }
@@ -90,8 +113,8 @@
   function nodeElement(kind, index, position) {
     return {
       group: "nodes",
-      data: { id: key(kind, index), kind, index, label: labelOf(kind, index),
-              size: sizeOf(kind, index) },
+      data: { id: key(kind, index), kind, index, label: shortLabelOf(kind, index),
+              full: fullLabelOf(kind, index), size: sizeOf(kind, index) },
       position: position ? { x: position.x, y: position.y } : { x: 0, y: 0 },
       classes: kind,
     };
@@ -149,7 +172,7 @@
   const STYLE = [
     { selector: "node", style: {
       "label": "data(label)", "width": "data(size)", "height": "data(size)",
-      "font-size": 11, "text-wrap": "ellipsis", "text-max-width": "160px",
+      "font-size": 11, "text-wrap": "ellipsis", "text-max-width": "120px",
       "text-valign": "bottom", "text-margin-y": 3, "color": "#1f2328",
       "text-outline-color": "#ffffff", "text-outline-width": 2,
       "min-zoomed-font-size": 7, "border-width": 0,
@@ -158,6 +181,9 @@
       selector: "node." + kind, style: { "background-color": k.color, "shape": k.shape },
     })),
     { selector: "node.item", style: { "font-size": 8, "min-zoomed-font-size": 10 } },
+    { selector: "node.item.quiet", style: { "label": "" } },
+    { selector: "node.item.named", style: { "font-size": 9, "min-zoomed-font-size": 0,
+                                            "text-max-width": "80px" } },
     { selector: "node:selected", style: { "border-width": 3, "border-color": "#0550ae" } },
     { selector: "node.focus", style: { "border-width": 3, "border-color": "#24292f" } },
     { selector: "edge", style: {
@@ -180,6 +206,10 @@
     hideEdgesOnViewport: items.length + regulations.length > 3000,
   });
 
+  // the full name of the node under the pointer, as the graph's hover title
+  cy.on("mouseover", "node", (event) => { $("graph").title = event.target.data("full"); });
+  cy.on("mouseout", "node", () => { $("graph").title = ""; });
+
   // ---- views
 
   function byItemsDesc(list) {
@@ -192,6 +222,8 @@
 
   const OVERVIEW_NODES = 400; // the overview draws at most this many nodes (or max_nodes if less)
   const FORCE_LAYOUT_NODES = 120; // overviews this small get a force-directed layout
+  const QUIET_ITEMS = 600; // more items than this in a view are drawn without labels
+  const NAMED_ITEMS = 80; // a focused catalog with at most this many items shows their names
 
   function overviewElements() {
     const budget = Math.max(2, Math.min(maxNodes, OVERVIEW_NODES));
@@ -317,8 +349,15 @@
     const room = maxNodes - 1 - regs.length - provs.size;
     const { shown, hidden } = capItems(own, room);
     const elements = [nodeElement("catalog", c, { x: 0, y: 0 })];
-    shown.forEach((i, k) => elements.push(nodeElement("item", i, sunflower(k, 16, 0, 0, 3))));
-    const regRadius = ringRadius(regs.length, 70, discRadius(shown.length, 16, 3) + 200);
+    // a catalog's few items are spread out and named; many are packed, named on hover
+    const named = shown.length <= NAMED_ITEMS;
+    const spacing = named ? 46 : 16;
+    shown.forEach((i, k) => {
+      const element = nodeElement("item", i, sunflower(k, spacing, 0, 0, 3));
+      if (named) element.classes += " named";
+      elements.push(element);
+    });
+    const regRadius = ringRadius(regs.length, 70, discRadius(shown.length, spacing, 3) + 200);
     const regAngle = new Map();
     regs.forEach((r, i) => {
       const position = onRing(i, regs.length, regRadius, 0, 0);
@@ -386,6 +425,10 @@
     else built = overviewElements();
     current = view;
     document.body.dataset.ready = "false";
+    // thousands of items: their labels are left to the hover title and the details panel (at
+    // that scale they would pile up, and measuring them costs seconds)
+    const itemNodes = built.elements.filter((e) => e.group === "nodes" && e.data.kind === "item");
+    if (itemNodes.length > QUIET_ITEMS) for (const e of itemNodes) e.classes += " quiet";
     cy.startBatch();
     cy.elements().remove();
     cy.add(built.elements);
@@ -407,14 +450,32 @@
                   idealEdgeLength: () => 60, nodeRepulsion: () => 60000, numIter: n > 1000 ? 300 : 1000,
                   padding: 20 };
     } else {
-      options = { name: "preset", padding: 20 };
+      // the positions were computed in advance: fit the view to them directly (cytoscape's fit
+      // measures every label first, seconds at thousands of nodes)
+      options = { name: "preset", fit: false };
     }
     const layout = cy.layout(options);
     layout.one("layoutstop", () => {
-      cy.fit(undefined, 20);
+      if (options.name === "preset") fitToPositions(20);
+      else cy.fit(undefined, 20);
       publish();
     });
     layout.run();
+  }
+
+  function fitToPositions(padding) {
+    let x1 = Infinity, y1 = Infinity, x2 = -Infinity, y2 = -Infinity;
+    cy.nodes().forEach((n) => {
+      const p = n.position();
+      const r = n.data("size") / 2;
+      x1 = Math.min(x1, p.x - r); y1 = Math.min(y1, p.y - r);
+      x2 = Math.max(x2, p.x + r); y2 = Math.max(y2, p.y + r);
+    });
+    if (!Number.isFinite(x1)) return;
+    const width = cy.width(), height = cy.height();
+    const zoom = Math.max(cy.minZoom(), Math.min(cy.maxZoom(),
+      Math.min((width - 2 * padding) / Math.max(1, x2 - x1), (height - 2 * padding) / Math.max(1, y2 - y1))));
+    cy.viewport({ zoom, pan: { x: (width - zoom * (x1 + x2)) / 2, y: (height - zoom * (y1 + y2)) / 2 } });
   }
 
   function publish() {
@@ -424,6 +485,9 @@
       nodes: DATA.counts.nodes, edges: DATA.counts.edges, kinds: DATA.counts.kinds,
       drawn: cy.nodes().length, drawnEdges: cy.edges().length, drawnKinds: counts,
       view: current.view, ready: true,
+      // the drawn nodes' [kind, label drawn, full name, x, y on screen], for scripts reading the page
+      labels: () => cy.nodes().map((n) => [n.data("kind"), n.data("label"), n.data("full"),
+                                           n.renderedPosition().x, n.renderedPosition().y]),
     };
     document.body.dataset.nodes = String(DATA.counts.nodes);
     document.body.dataset.drawn = String(cy.nodes().length);
