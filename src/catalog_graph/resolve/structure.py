@@ -89,6 +89,7 @@ class Version:
     promulgated: str | None
     effective: str | None
     article_count: int | None
+    confidence: str = ""
     articles: dict[int, Article] = field(default_factory=dict)
     chapters: list[Chapter] = field(default_factory=list)
 
@@ -146,7 +147,8 @@ class Structures:
                 family=row["id"], title=row["title"], version=row["version"],
                 decree=(row["decree"] or None) if not _recalled(row["decree_confidence"]) else None,
                 promulgated=row["promulgated"] or None, effective=row["effective"] or None,
-                article_count=_int(row["articles"]) if version_known else None))
+                article_count=_int(row["articles"]) if version_known else None,
+                confidence=row["confidence"]))
 
     def _version(self, family: str, version: str) -> Version | None:
         for v in self.versions.get(family, []):
