@@ -269,7 +269,7 @@ FINDINGS: list[tuple[str, str, str]] = [
         }} ORDER BY ?catalog ?row ?citation ?provision"""),
     ("old-numbering", "citations in an old version's article numbering", f"""
         SELECT ?catalog ?row ?number ?item ?citation ?version WHERE {{
-          {{ SELECT ?c ?version WHERE {{
+          {{ SELECT DISTINCT ?c ?version WHERE {{
                ?v cg:isCurrentVersion false ; rdfs:label ?version .
                {{ ?c cg:readInVersion ?v }}
                UNION {{ ?p cg:inVersion ?v . ?c cg:citesProvision ?p }} }} }}
