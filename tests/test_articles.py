@@ -310,3 +310,14 @@ def test_build_without_laws_has_no_article_text(tmp_path: Path) -> None:
     build([tmp_path / "county.txt"], out, workers=1)
     assert _select(out, "SELECT ?t WHERE { ?p cg:articleText ?t }") == []
     shutil.rmtree(out)
+
+
+def test_graphml_provisions_carry_version_chapter_and_text(built: Path) -> None:
+    import networkx
+
+    graph = networkx.read_graphml(built / "graph.graphml")
+    [node] = [d for _, d in graph.nodes(data=True)
+              if d.get("kind") == "provision" and d.get("label") == "第二十条第（五）项"]
+    assert (node["version"], node["in_chapter"], node["chapter_title"]) == ("zfxxgk-2019", 3, "主动公开")
+    assert (node["article_items"], node["article_paragraphs"]) == (15, 1)
+    assert node["article_text"] == "为测试写的第二十条。"

@@ -148,7 +148,8 @@ class Assembly:
             self.store.write(lines)
             self._write_quads(lines, turtle_body(quads), jsonld_graphs(quads))
         self.summary.regulations = len(regulations)
-        self.graph_files.add(shared_pieces(regulations, self.cited, self.provisions, iris))
+        self.graph_files.add(shared_pieces(regulations, self.cited, self.provisions, iris,
+                                           self.laws))
         self.outputs["report.json"].write(b"\n]\n")
         self.outputs["graph.jsonld"].write(b"\n]\n")
         for name in _STREAMED:
