@@ -154,6 +154,26 @@ def test_the_2007_text_has_38_articles() -> None:
            "has 38 articles" in c.warnings
 
 
+def test_an_article_only_the_current_text_has_makes_the_old_decree_the_likely_slip() -> None:
+    c = one("《政府信息公开条例》（国务院令第492号）第四十九条")
+    assert c.numbering is None
+    assert c.warnings[1:] == [
+        "第四十九条 does not exist: 《中华人民共和国政府信息公开条例》 (2007, 国务院令第492号) has 38 articles",
+        "第四十九条 is in 《中华人民共和国政府信息公开条例》 (2019, 国务院令第711号): the decree 国务院令第492号 "
+        "may be the slip"]
+
+
+def test_an_item_the_renumbering_maps_is_named_with_its_new_number() -> None:
+    c = one("《政府信息公开条例》（国务院令第492号）第十条第（七）项")
+    assert "it is now 第二十条第（五）项 of" in c.warnings[-1]  # 2007 （七） 行政许可 → 2019 （五）
+
+
+def test_an_item_the_renumbering_does_not_map_names_only_the_article() -> None:
+    c = one("《政府信息公开条例》（国务院令第492号）第九条第（二）项")
+    assert "第九条第（二）项 is in the 2007 numbering (国务院令第492号): its 第九条 is now 第十九条 of" \
+        in c.warnings[-1]
+
+
 def test_the_current_decree_with_a_correct_article_stays_silent() -> None:
     c = one("《中华人民共和国政府信息公开条例》（国务院令第711号）第二十条第（二）项")
     assert c.warnings == [] and c.numbering is None
@@ -247,6 +267,8 @@ def test_cite_command_with_laws(laws: Path) -> None:
 CATALOG = "某县交通运输局主动公开事项目录\n\n" + HEADER + (
     "1\t政府信息公开指南\t\t\t指南\t《中华人民共和国政府信息公开条例》（国务院令第492号）第九条\t"
     "20个工作日内\t县交通运输局\t■政府网站\t✓\t\t✓\n"
+    "5\t政府信息公开年报\t\t\t年报\t《政府信息公开条例》（国务院令第492号）第四十九条\t"
+    "20个工作日内\t县交通运输局\t■政府网站\t✓\t\t✓\n"
     "2\t法定主动公开内容\t行政收费\t收费\t收费项目\t《政府信息公开条例》第十条第（五）项\t"
     "20个工作日内\t县交通运输局\t■政府网站\t✓\t\t✓\n"
     "3\t法定主动公开内容\t行政许可\t许可\t许可事项\t《政府信息公开条例》第二十条第（十六）项\t"
@@ -290,7 +312,7 @@ def test_provisions_carry_their_version_chapter_and_text(built: Path) -> None:
 def test_the_example_queries_find_the_missing_article_and_the_old_numbering(built: Path) -> None:
     queries = examples()
     missing = _select(built, queries["articles-that-do-not-exist"].sparql)
-    assert [row[5] for row in missing] == ["第二十条第（十六）项"]
+    assert sorted(row[5] for row in missing) == ["第二十条第（十六）项", "第四十九条"]
     old = _select(built, queries["catalogs-citing-old-numbering"].sparql)
     assert [(row[1], row[2]) for row in old] == [("中华人民共和国政府信息公开条例（2007）", "2")]
 
@@ -299,7 +321,8 @@ def test_validate_lists_both_findings(built: Path) -> None:
     report = validate(built, shacl_check=True)
     assert report.conforms, report.to_dict()
     found = {f.name: f for f in report.findings}
-    assert [r[5] for r in found["articles-that-do-not-exist"].rows] == ["第二十条第（十六）项"]
+    assert sorted(r[5] for r in found["articles-that-do-not-exist"].rows) == [
+        "第二十条第（十六）项", "第四十九条"]
     assert sorted(r[4] for r in found["old-numbering"].rows) == [
         "《中华人民共和国政府信息公开条例》（国务院令第492号）第九条", "《政府信息公开条例》第十条第（五）项"]
 

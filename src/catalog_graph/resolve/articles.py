@@ -15,7 +15,9 @@ Checks, reported as citation warnings (short, deterministic English sentences):
   → which version the numbering belongs to and the article (and item) it is now
   (``第二十条第（八）项``); the citation's ``numbering`` becomes that version's key;
 - a citation naming an old version's decree (``国务院令第492号``): which version the numbering
-  belongs to and the article it is now, besides the checks above against that version.
+  belongs to and the article it is now, besides the checks above against that version; when
+  the article is beyond the old version's last but in the current one
+  (``（国务院令第492号）第四十九条``), the decree is more likely the slip, and that is said.
 
 A provision the data knows nothing of (an article without counts, a regulation without
 structure data) is never warned about: a correct citation stays silent.
@@ -91,14 +93,16 @@ def _now(structures: Structures, old: Version, provision: Provision) -> str:
     if all(m.article is None for m in moved):
         return f"it was deleted in {current.label()}"
     places = []
+    items = provision.item is not None and all(m.item is not None for m in moved)
     for m in moved:
         if m.article is None:
             continue
         place = _article(m.article)
-        if provision.item is not None and m.item is not None:
-            place += _item(m.item)
+        if items:
+            place += _item(m.item)  # type: ignore[arg-type]
         places.append(place)
-    return f"it is now {' and '.join(dict.fromkeys(places))} of {current.label()}"
+    what = "it" if items or provision.item is None else f"its {_article(provision.article)}"
+    return f"{what} is now {' and '.join(dict.fromkeys(places))} of {current.label()}"
 
 
 def _old_fit(structures: Structures, current: Version,
@@ -128,12 +132,21 @@ def check_citation(citation: Citation, structures: Structures) -> None:
     found: list[str] = []
     for provision in citation.provisions:
         if version is not current:
-            found += problems(provision, version)
-            if provision.article is not None:
-                citation.numbering = version.key
-                found.append(f"{provision.label()} is in the {version.version} numbering "
-                             f"({version.decree or version.version}): "
-                             f"{_now(structures, version, provision)}")
+            missing = problems(provision, version)
+            found += missing
+            if provision.article is None:
+                continue
+            if missing and version.article_count is not None and \
+                    provision.article > version.article_count:
+                if current.article_count is None or provision.article <= current.article_count:
+                    found.append(f"{_article(provision.article)} is in {current.label()}: "
+                                 f"the decree {version.decree or version.version} may be the "
+                                 "slip")
+                continue
+            citation.numbering = version.key
+            found.append(f"{provision.label()} is in the {version.version} numbering "
+                         f"({version.decree or version.version}): "
+                         f"{_now(structures, version, provision)}")
             continue
         missing = problems(provision, version)
         fit = _old_fit(structures, version, provision) if missing else None
