@@ -163,6 +163,15 @@ def test_an_article_only_the_current_text_has_makes_the_old_decree_the_likely_sl
         "may be the slip"]
 
 
+def test_an_item_beyond_the_old_list_but_in_the_current_one_makes_the_decree_the_slip() -> None:
+    c = one("《政府信息公开条例》（国务院令第492号）第二十条第（四）项")  # 2007 第二十条 lists 3 items
+    assert c.warnings[1:] == [
+        "第二十条第（四）项 does not exist: 第二十条 of 《中华人民共和国政府信息公开条例》 (2007, 国务院令第492号) "
+        "lists 3 items",
+        "第二十条第（四）项 is in 《中华人民共和国政府信息公开条例》 (2019, 国务院令第711号): the decree "
+        "国务院令第492号 may be the slip"]
+
+
 def test_an_item_the_renumbering_maps_is_named_with_its_new_number() -> None:
     c = one("《政府信息公开条例》（国务院令第492号）第十条第（七）项")
     assert "it is now 第二十条第（五）项 of" in c.warnings[-1]  # 2007 （七） 行政许可 → 2019 （五）

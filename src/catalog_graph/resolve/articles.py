@@ -16,7 +16,7 @@ Checks, reported as citation warnings (short, deterministic English sentences):
   (``第二十条第（八）项``); the citation's ``numbering`` becomes that version's key;
 - a citation naming an old version's decree (``国务院令第492号``): which version the numbering
   belongs to and the article it is now, besides the checks above against that version; when
-  the article is beyond the old version's last but in the current one
+  the article (or item) is not in the old version but is in the current one
   (``（国务院令第492号）第四十九条``), the decree is more likely the slip, and that is said.
 
 A provision the data knows nothing of (an article without counts, a regulation without
@@ -83,6 +83,18 @@ def problems(provision: Provision, version: Version) -> list[str]:
     return out
 
 
+def _known(provision: Provision, version: Version) -> bool:
+    """Whether the data knows enough of ``version`` to say ``provision`` exists in it."""
+    if provision.article is None or version.article_count is None:
+        return False
+    article = version.articles.get(provision.article)
+    if article is None:
+        return False
+    if provision.item is not None and article.items_in(provision.paragraph) is None:
+        return False
+    return provision.paragraph is None or article.paragraphs is not None
+
+
 def _now(structures: Structures, old: Version, provision: Provision) -> str:
     """Where ``old``'s provision is in the latest version, as a clause."""
     assert provision.article is not None
@@ -136,10 +148,9 @@ def check_citation(citation: Citation, structures: Structures) -> None:
             found += missing
             if provision.article is None:
                 continue
-            if missing and version.article_count is not None and \
-                    provision.article > version.article_count:
-                if current.article_count is None or provision.article <= current.article_count:
-                    found.append(f"{_article(provision.article)} is in {current.label()}: "
+            if missing:  # not in the old text: in the current one, the decree is the slip
+                if _known(provision, current) and not problems(provision, current):
+                    found.append(f"{provision.label()} is in {current.label()}: "
                                  f"the decree {version.decree or version.version} may be the "
                                  "slip")
                 continue

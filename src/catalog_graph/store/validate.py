@@ -271,10 +271,7 @@ FINDINGS: list[tuple[str, str, str]] = [
         SELECT ?catalog ?row ?number ?item ?citation ?version WHERE {{
           {{ SELECT DISTINCT ?c ?version WHERE {{
                ?v cg:isCurrentVersion false ; rdfs:label ?version .
-               {{ ?c cg:readInVersion ?v }}
-               UNION {{ ?p cg:inVersion ?v . ?c cg:citesProvision ?p .
-                        FILTER NOT EXISTS {{ ?p cg:article ?a . ?v cg:articleCount ?n .
-                                             FILTER(?a > ?n) }} }} }} }}
+               ?c cg:readInVersion ?v }} }}
           ?c cg:text ?citation .
           ?i cg:citation ?c .
           {_WHERE}
