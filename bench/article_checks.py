@@ -35,6 +35,7 @@ KINDS = [
     ("item beyond the list", re.compile(r"does not exist: .* lists (no|\d+) items?$")),
     ("reads as an older numbering", re.compile(r" reads as the \d{4} numbering ")),
     ("names an old version's decree", re.compile(r" is in the \d{4} numbering ")),
+    ("old decree, current numbering", re.compile(r"may be the slip$")),
 ]
 
 
