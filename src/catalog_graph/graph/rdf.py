@@ -416,7 +416,8 @@ def _structure_quads(regulations: Mapping[str, Regulation],
 
     - every version of a cited regulation the data knows: ``cg:RegulationVersion``, with
       ``cg:versionOf`` the regulation node (when cited), ``cg:versionLabel``, dates, decree
-      (``eli:id_local``), ``cg:articleCount``, ``cg:isCurrentVersion``, ``cg:nextVersion``;
+      (``cg:decree``: ``eli:id_local`` stays the regulation node's alone), ``cg:articleCount``,
+      ``cg:isCurrentVersion``, ``cg:nextVersion``;
     - each cited provision: ``cg:inVersion`` its version, and when its article exists,
       ``cg:inChapter`` its chapter (a subdivision with ``dcterms:title``, ``cg:firstArticle``,
       ``cg:lastArticle``) and the article's ``cg:articleParagraphs`` / ``cg:articleItems``.
@@ -449,7 +450,7 @@ def _structure_quads(regulations: Mapping[str, Regulation],
             if v.effective and not v.confidence.startswith("recalled"):
                 add(node, f"{ELI}first_date_entry_in_force", L(v.effective, datatype=t.xsd_date))
             if v.decree:
-                add(node, f"{ELI}id_local", t.s(v.decree))
+                add(node, f"{CG}decree", t.s(v.decree))
             if v.article_count is not None:
                 add(node, f"{CG}articleCount", L(v.article_count))
             add(node, f"{CG}isCurrentVersion", L(v is versions[-1]))
