@@ -47,38 +47,38 @@ def _count(n: int, one: str, many: str) -> str:
 def problems(provision: Provision, version: Version) -> list[str]:
     """What does not exist of ``provision`` in ``version``, as warnings ([] when it exists or
     the data does not know)."""
-    label = provision.label()
     out: list[str] = []
     if provision.article is None:
         if provision.chapter is not None and version.chapters and \
                 provision.chapter > len(version.chapters):
-            out.append(f"{label} does not exist: {version.label()} has "
+            out.append(f"{provision.label()} does not exist: {version.label()} has "
                        f"{_count(len(version.chapters), 'chapter', 'chapters')}")
         return out
     if version.article_count is not None and provision.article > version.article_count:
-        out.append(f"{label} does not exist: {version.label()} has "
+        out.append(f"{provision.label()} does not exist: {version.label()} has "
                    f"{_count(version.article_count, 'article', 'articles')}")
         return out
     article = version.articles.get(provision.article)
     if article is None:
         return out
+    label = provision.label
     if provision.chapter is not None and article.chapter is not None and \
             provision.chapter != article.chapter:
-        out.append(f"{label} does not exist: {_article(article.number)} of {version.label()} "
+        out.append(f"{label()} does not exist: {_article(article.number)} of {version.label()} "
                    f"is in 第{chinese_numeral(article.chapter)}章")
         return out
-    where = f"{_article(article.number)} of {version.label()}"
     if provision.paragraph is not None and article.paragraphs is not None and \
             provision.paragraph > article.paragraphs:
-        out.append(f"{label} does not exist: {where} has "
-                   f"{_count(article.paragraphs, 'paragraph', 'paragraphs')}")
+        out.append(f"{label()} does not exist: {_article(article.number)} of {version.label()} "
+                   f"has {_count(article.paragraphs, 'paragraph', 'paragraphs')}")
         return out
     if provision.item is not None:
         listed = article.items_in(provision.paragraph)
         if listed is not None and provision.item > listed:
+            where = f"{_article(article.number)} of {version.label()}"
             if provision.paragraph is not None:
                 where = f"第{chinese_numeral(provision.paragraph)}款 of {where}"
-            out.append(f"{label} does not exist: {where} lists "
+            out.append(f"{label()} does not exist: {where} lists "
                        f"{_count(listed, 'item', 'items')}")
     return out
 
