@@ -72,10 +72,13 @@ def parse(source: str | Path | bytes, *, format: str | None = None) -> Catalog: 
     return parse_file(Path(source))
 
 
-def cite(text: str, *, resolve: bool = True, authority: Iterable[str | Path] = ()) -> list[Citation]:
+def cite(text: str, *, resolve: bool = True, authority: Iterable[str | Path] = (),
+         laws: str | Path | None = None) -> list[Citation]:
     """The citations in one text (a 公开依据 cell, a sentence): titles, 发文字号, articles,
     issuers, kinds; with ``resolve`` each is resolved to its regulation node and checked against
-    the authority (the built-in one and ``authority`` files).
+    the authority (the built-in one and ``authority`` files) and its articles against the
+    structure of the version cited (``ontology/structure``); ``laws``, a folder of your own law
+    texts in LawRefBook's layout, gives each cited article its ``text``.
 
     >>> import catalog_graph as cg
     >>> c = cg.cite("《中华人民共和国政府信息公开条例》第二十条第（五）项")[0]
@@ -86,15 +89,18 @@ def cite(text: str, *, resolve: bool = True, authority: Iterable[str | Path] = (
     ('国务院令第73号', ['doc number 国务院令第73号 does not match 《重大行政决策程序暂行条例》, which is 国务院令第713号'])
     >>> cg.cite("国办发〔2017〕42 号", resolve=False)[0].regulation is None
     True
+    >>> cg.cite("《政府信息公开条例》第二十条第（十六）项")[0].warnings
+    ['第二十条第（十六）项 does not exist: 第二十条 of 《中华人民共和国政府信息公开条例》 (2019, 国务院令第711号) lists 15 items']
     """
     from catalog_graph.citations import find_citations
-    from catalog_graph.resolve import Resolver
+    from catalog_graph.resolve import LawTexts, Resolver
     from catalog_graph.resolve import cite as cite_text
 
     if not resolve:
         return find_citations(text)
     authority = tuple(authority)
-    return cite_text(text, Resolver(authority) if authority else None)
+    texts = LawTexts(laws) if laws is not None else None
+    return cite_text(text, Resolver(authority) if authority else None, texts)
 
 
 def build(inputs: str | Path | Iterable[str | Path], out_dir: str | Path = "out", *,
@@ -104,7 +110,8 @@ def build(inputs: str | Path | Iterable[str | Path], out_dir: str | Path = "out"
     store, report.json. Returns a summary (counts, failed inputs).
 
     ``workers``: processes converting inputs (default 1 here: a notebook needs no ``__main__``
-    guard then; more need one). ``options``: ``base``, ``scheduler``, ``authority``, as the CLI.
+    guard then; more need one). ``options``: ``base``, ``scheduler``, ``authority``, ``laws``, as
+    the CLI.
 
     >>> import catalog_graph as cg, tempfile
     >>> out = tempfile.mkdtemp()

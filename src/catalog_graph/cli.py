@@ -99,7 +99,10 @@ def parse(input_file: Path, fmt: str, output: Path | None) -> None:
                    "one; repeatable.")
 @click.option("--no-resolve", is_flag=True,
               help="Only find the citations (regulation stays null, no authority checks).")
-def cite(text: str, authority: tuple[Path, ...], no_resolve: bool) -> None:
+@click.option("--laws", "laws", metavar="DIR", type=click.Path(path_type=Path),
+              help="Your own folder of law texts, laid out as the LawRefBook collection (Markdown, "
+                   "one file per law and version): each cited article's text is attached.")
+def cite(text: str, authority: tuple[Path, ...], no_resolve: bool, laws: Path | None) -> None:
     """Citations in one text (TEXT, or - for stdin) → a JSON array on stdout.
 
     Offsets (start, end) count characters of the text as given.
@@ -107,7 +110,7 @@ def cite(text: str, authority: tuple[Path, ...], no_resolve: bool) -> None:
     import json
 
     from catalog_graph.citations import find_citations
-    from catalog_graph.resolve import Resolver
+    from catalog_graph.resolve import LawTexts, Resolver
     from catalog_graph.resolve import cite as cite_text
 
     if text == "-":
@@ -118,10 +121,11 @@ def cite(text: str, authority: tuple[Path, ...], no_resolve: bool) -> None:
     for path in authority:
         if not path.exists():
             fail(f"{path}: no such file")
+    texts = LawTexts(laws) if laws is not None else None
     if no_resolve:
         citations = find_citations(text)
     else:
-        citations = cite_text(text, Resolver(authority) if authority else None)
+        citations = cite_text(text, Resolver(authority) if authority else None, texts)
     click.echo(json.dumps([c.to_dict() for c in citations], ensure_ascii=False, indent=2))
 
 
@@ -139,13 +143,18 @@ def cite(text: str, authority: tuple[Path, ...], no_resolve: bool) -> None:
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Query processes, i.e. queries run at once (default: the cores, 2 to 4).")
 @click.option("--quiet", is_flag=True, help="Do not log each request.")
+@click.option("--laws", "laws", metavar="DIR", type=click.Path(path_type=Path),
+              help="Your own folder of law texts, laid out as the LawRefBook collection (Markdown, "
+                   "one file per law and version): each cited article's text is attached.")
 def serve(directory: Path, host: str, port: int, timeout: float, max_rows: int,
-          workers: int | None, quiet: bool) -> None:
+          workers: int | None, quiet: bool, laws: Path | None) -> None:
     """A SPARQL endpoint at /sparql and a query page at / for the graph built in DIR (default out/)."""
+    from catalog_graph.resolve import LawTexts
     from catalog_graph.serve import make_server, serve_until_stopped
 
+    texts = LawTexts(laws) if laws is not None else None
     server = make_server(directory, host, port, timeout=timeout, max_rows=max_rows,
-                         workers=workers, quiet=quiet)
+                         workers=workers, quiet=quiet, laws=texts)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"catalog-graph: warning: listening on {host}: whoever can reach this machine "
                    "can query the graph", err=True)
@@ -199,8 +208,11 @@ def viz(directory: Path, output: Path, max_nodes: int, focus: str | None, top: i
               type=click.Path(path_type=Path),
               help="Another authority file (or a directory of them), read after the built-in "
                    "one; repeatable.")
+@click.option("--laws", "laws", metavar="DIR", type=click.Path(path_type=Path),
+              help="Your own folder of law texts, laid out as the LawRefBook collection (Markdown, "
+                   "one file per law and version): each cited article's text is attached.")
 def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, scheduler: str | None,
-          base: str | None, authority: tuple[Path, ...]) -> None:
+          base: str | None, authority: tuple[Path, ...], laws: Path | None) -> None:
     """Files and folders of catalogs → the graph in DIR: items.jsonl, graph.nq, graph.ttl,
     graph.nt, graph.jsonld, graph.graphml, graph.gexf, graph.nodelink.json, store/,
     report.json.
@@ -231,7 +243,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, schedule
         fail(f"{out_dir}: cannot write the output folder ({problem})")
     progress = BarProgress() if sys.stderr.isatty() else Progress()
     summary = run_build([as_typed_anywhere(p) for p in inputs], out_dir, workers=workers, base=base, scheduler=scheduler,
-                        progress=progress, authority=authority)
+                        progress=progress, authority=authority, laws=laws)
     for entry in summary.failed:
         click.echo(f"catalog-graph: error: {entry['error']}", err=True)
     Console(soft_wrap=True).print(summary_table(summary))

@@ -58,14 +58,19 @@ class Provision:
     paragraph: int | None = None
     item: int | None = None
     chapter: int | None = None
+    # the cited article's text, from the user's own law texts (``--laws``); not part of key()
+    text: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "article": self.article,
             "paragraph": self.paragraph,
             "item": self.item,
             "chapter": self.chapter,
         }
+        if self.text is not None:
+            out["text"] = self.text
+        return out
 
     def key(self) -> tuple[int | None, ...]:
         """A hashable key: (chapter, article, paragraph, item)."""
@@ -106,9 +111,12 @@ class Citation:
     doc_type: str | None = None
     regulation: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # the version whose article numbering the provisions follow, when it is not the latest
+    # (``zfxxgk-2007``: ontology/structure); set by resolve's article checks
+    numbering: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "text": self.text,
             "start": self.start,
             "end": self.end,
@@ -120,6 +128,9 @@ class Citation:
             "regulation": self.regulation,
             "warnings": list(self.warnings),
         }
+        if self.numbering is not None:
+            out["numbering"] = self.numbering
+        return out
 
 
 @dataclass(slots=True)

@@ -32,6 +32,7 @@ from catalog_graph.graph.rdf import (
     vocabulary_quads,
 )
 from catalog_graph.models import Regulation
+from catalog_graph.resolve.lawtexts import LawTexts
 from catalog_graph.resolve.resolver import merge_regulations
 from catalog_graph.store.load import LEFTOVER_PREFIXES, StoreLoader
 
@@ -67,9 +68,11 @@ class Assembly:
     """The outputs being written, and what the shared graphs need from every input."""
 
     def __init__(self, out_dir: Path, summary: BuildSummary, progress: Progress, iris: Iris,
-                 keys: dict[str, str]) -> None:
-        """``keys``: the cache key of every input's graph (by IRI), for the store to reuse."""
+                 keys: dict[str, str], laws: LawTexts | None = None) -> None:
+        """``keys``: the cache key of every input's graph (by IRI), for the store to reuse;
+        ``laws``: the user's law texts, for the cited articles' texts."""
         self.out_dir = out_dir
+        self.laws = laws
         self.summary = summary
         self.progress = progress
         self.outputs = {name: AtomicFile(out_dir / name)
@@ -138,14 +141,15 @@ class Assembly:
         records = (Regulation(**record) for rid, known in self.records.items() if rid in self.cited
                    for record in known.values())
         regulations = {r.id: r for r in merge_regulations(records)}
-        reg_quads, kinds = regulation_quads(regulations, self.provisions, iris)
+        reg_quads, kinds = regulation_quads(regulations, self.provisions, iris, self.laws)
         for quads in (reg_quads, vocabulary_quads(self.concepts | kinds, iris, self.time_limits)):
             lines = b"".join(nquads(quads))
             self.summary.triples += lines.count(b"\n")
             self.store.write(lines)
             self._write_quads(lines, turtle_body(quads), jsonld_graphs(quads))
         self.summary.regulations = len(regulations)
-        self.graph_files.add(shared_pieces(regulations, self.cited, self.provisions, iris))
+        self.graph_files.add(shared_pieces(regulations, self.cited, self.provisions, iris,
+                                           self.laws))
         self.outputs["report.json"].write(b"\n]\n")
         self.outputs["graph.jsonld"].write(b"\n]\n")
         for name in _STREAMED:

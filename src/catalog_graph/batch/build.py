@@ -59,6 +59,7 @@ from catalog_graph.batch.workers import Died, Done, default_workers, run_local
 from catalog_graph.errors import CatalogError
 from catalog_graph.graph.iris import DEFAULT_BASE, Iris
 from catalog_graph.resolve.authority import expand_paths, read_authority_file
+from catalog_graph.resolve.lawtexts import LawTexts
 
 __all__ = ["build"]
 
@@ -96,7 +97,7 @@ def _plan(scan_files: list[tuple[str, Path]], unlisted: list[tuple[str, str]], c
 def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
           base: str = DEFAULT_BASE, scheduler: str | None = None,
           progress: Progress | None = None,
-          authority: Iterable[Path | str] = ()) -> BuildSummary:
+          authority: Iterable[Path | str] = (), laws: Path | str | None = None) -> BuildSummary:
     """Build the graph of every catalog under ``inputs`` into ``out_dir``.
 
     ``workers``: processes converting inputs (default: the number of cores; 1: this process).
@@ -106,6 +107,8 @@ def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
     ``scheduler``: the address of a Dask scheduler to convert the inputs on instead.
     ``progress`` hears of each input as it is assembled, and of the steps after.
     ``authority``: authority files (or folders of them) read after the built-in ones.
+    ``laws``: a folder of the user's law texts (LawRefBook layout): each cited article's text
+    goes on its provision node (``cg:articleText``) in the regulations graph.
     Raises CatalogError when there is no input at all, when an authority file cannot be read,
     when another build is writing ``out_dir``, or when the cluster cannot be used; failed
     inputs are reported, not raised.
@@ -118,6 +121,7 @@ def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
     for path in extra:
         read_authority_file(path)  # a bad file stops the build here, not in every input
     setup = Setup(base, tuple(str(p) for p in extra))
+    texts = LawTexts(laws) if laws is not None else None  # a bad folder stops the build here
     scan = scan_inputs(inputs, exclude=out_dir)
     if not scan.files and not scan.unlisted:
         raise CatalogError(", ".join(str(p) for p in inputs) or ".", "no catalog files found",
@@ -132,7 +136,7 @@ def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
         summary = BuildSummary(out_dir, inputs=len(plan))
         progress.start(len(plan))
         keys = {iris.catalog(item.display): item.key for item in plan if item.key is not None}
-        assembly = Assembly(out_dir, summary, progress, iris, keys)
+        assembly = Assembly(out_dir, summary, progress, iris, keys, laws=texts)
         try:
             _convert_and_assemble(plan, cache, assembly, setup, fp, workers, scheduler)
             assembly.finish(iris)

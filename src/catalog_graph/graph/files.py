@@ -180,14 +180,16 @@ def catalog_pieces(catalog: Catalog, iris: Iris) -> Pieces:
 
 
 def shared_pieces(regulations: Mapping[str, Regulation], cited: Iterable[str],
-                  provisions: Iterable[tuple[str, tuple[int | None, ...]]], iris: Iris) -> Pieces:
-    """The nodes every catalog shares: regulations cited, their provisions and issuers."""
+                  provisions: Iterable[tuple[str, tuple[int | None, ...]]], iris: Iris,
+                  laws: Any = None) -> Pieces:
+    """The nodes every catalog shares: regulations cited, their provisions (with ``laws``, the
+    user's law texts, their articles' texts) and issuers."""
     from catalog_graph.graph.nx import GraphBuilder
 
     builder = GraphBuilder(iris)
     builder.cited = set(cited)
     builder.provisions = set(provisions)
-    builder.add_regulations(regulations)
+    builder.add_regulations(regulations, laws)
     graph = builder.graph
     return pieces(graph.nodes(data=True),
                   ((u, v, k, d) for u, v, k, d in graph.edges(keys=True, data=True)))

@@ -21,6 +21,7 @@ Layout under a base (default :data:`DEFAULT_BASE`)::
     catalog/{key}/source/{hash of path}            a source file
     regulation/{regulation id}                     a regulation (eli:LegalResource)
     regulation/{id}/chp_3/art_20/par_1/item_5      a provision (eli:LegalResourceSubdivision)
+    version/{family}-{version}                     a version of a regulation (cg:RegulationVersion)
     agent/{name}                                   an issuer
     time-limit/{hash of text and reading}          a time limit (#duration: its OWL-Time duration)
     concept/{scheme}/{label}                       a value no vocabulary lists (a new channel …)
@@ -119,6 +120,10 @@ class Iris:
         """A provision of a regulation; None when the provision names no part."""
         path = provision_path(provision)
         return f"{self.regulation(regulation_id)}/{path}" if path else None
+
+    def version(self, key: str) -> str:
+        """A version of a regulation, from its key in ``ontology/structure`` (``zfxxgk-2019``)."""
+        return f"{self.base}version/{segment(key)}"
 
     def agent(self, name: str) -> str:
         """An issuer, from its name."""

@@ -7,7 +7,10 @@ IRIs as node keys. Nodes have a ``kind``:
 - ``item``: item_id, number, name, path, content, basis, time limit, subject, channels, audience,
   method, level, source file/page/row, warnings
 - ``regulation``: regulation_id, title, doc_number, issuer, doc_type, date, in_force, aliases, in_authority
-- ``provision``: regulation, chapter, article, paragraph, item
+- ``provision``: regulation, chapter, article, paragraph, item; for regulations whose structure
+  ``ontology/structure`` records, ``version`` (the version key, ``zfxxgk-2019``), ``in_chapter``
+  and ``chapter_title`` (the chapter the article is in), ``article_paragraphs``,
+  ``article_items``; with the user's law texts (``--laws``), ``article_text``
 - ``issuer``: name
 
 and a ``label`` each. Edges (key = kind): item ``in_catalog`` catalog, item ``legal_basis``
@@ -32,6 +35,8 @@ from catalog_graph.models import Catalog, DisclosureItem, Provision, Regulation
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx
+
+    from catalog_graph.resolve.lawtexts import LawTexts
 
 _LASTMODIFIED = re.compile(r' lastmodifieddate="[^"]*"')
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -111,8 +116,14 @@ class GraphBuilder:
         for p_iri in provisions:
             g.add_edge(node, p_iri, key="legal_provision", kind="legal_provision")
 
-    def add_regulations(self, regulations: Mapping[str, Regulation]) -> None:
-        """The cited regulations (merged records by id), their provisions and issuers."""
+    def add_regulations(self, regulations: Mapping[str, Regulation],
+                        laws: LawTexts | None = None) -> None:
+        """The cited regulations (merged records by id), their provisions and issuers; with
+        ``laws``, the text of each cited article."""
+        from catalog_graph.resolve.lawtexts import provision_text
+        from catalog_graph.resolve.structure import structures
+
+        data = structures()
         g, iris = self.graph, self.iris
         for reg_id in sorted(self.cited):
             reg = regulations.get(reg_id) or Regulation(id=reg_id, title=reg_id)
@@ -130,24 +141,41 @@ class GraphBuilder:
         for reg_id, key in sorted(self.provisions, key=lambda p: (p[0], str(p[1]))):
             provision = Provision.from_key(key)
             node = iris.provision(reg_id, provision)
+            version = data.version_for(reg_id)
+            article = (version.articles.get(provision.article)
+                       if version is not None and provision.article else None)
+            chapter = (version.chapter_of(article.number)
+                       if version is not None and article is not None and article.chapter else None)
+            text = None
+            if laws is not None and provision.article is not None:
+                reg = regulations.get(reg_id) or Regulation(id=reg_id, title=reg_id)
+                text = provision_text(laws, data, reg_id, [reg.title, *reg.aliases],
+                                      provision.article)
             g.add_node(node, **_attrs(
                 kind="provision", label=provision.label(), regulation=reg_id,
                 chapter=provision.chapter, article=provision.article,
                 paragraph=provision.paragraph, item=provision.item,
+                version=version.key if version is not None else None,
+                in_chapter=chapter.number if chapter is not None else None,
+                chapter_title=chapter.title if chapter is not None else None,
+                article_paragraphs=article.paragraphs if article is not None else None,
+                article_items=article.items if article is not None else None,
+                article_text=text,
             ))
             g.add_edge(node, iris.regulation(reg_id), key="part_of", kind="part_of")
 
 
 def build_graph(catalogs: Iterable[Catalog], regulations: Iterable[Regulation] = (),
-                iris: Iris | None = None) -> networkx.MultiDiGraph:
-    """The MultiDiGraph of some catalogs and the regulations they cite."""
+                iris: Iris | None = None, laws: LawTexts | None = None) -> networkx.MultiDiGraph:
+    """The MultiDiGraph of some catalogs and the regulations they cite (with ``laws``, the
+    cited articles' texts)."""
     from catalog_graph.resolve.resolver import merge_regulations
 
     builder = GraphBuilder(iris)
     for catalog in catalogs:
         builder.add_catalog(catalog)
     merged = merge_regulations(r for r in regulations if r.id in builder.cited)
-    builder.add_regulations({r.id: r for r in merged})
+    builder.add_regulations({r.id: r for r in merged}, laws)
     return builder.graph
 
 

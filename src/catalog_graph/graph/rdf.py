@@ -42,6 +42,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph as ox
     import rdflib
 
+    from catalog_graph.resolve.lawtexts import LawTexts
+
 # vocabulary name → (concept scheme, concept class)
 SCHEMES: dict[str, tuple[str, str]] = {
     "channel": (f"{CG}ChannelList", f"{CG}Channel"),
@@ -296,6 +298,8 @@ class _CatalogGraph:
             add(node, f"{CG}citedDocNumber", t.s(citation.doc_number))
         for warning in citation.warnings:
             add(node, f"{CG}warning", t.s(warning))
+        if citation.numbering is not None:
+            add(node, f"{CG}readInVersion", n(self.iris.version(citation.numbering)))
         if citation.regulation is None:
             return
         regulation = n(self.iris.regulation(citation.regulation))
@@ -326,8 +330,12 @@ def _date_literal(t: _Terms, date: str) -> Any | None:
 
 def regulation_quads(regulations: Mapping[str, Regulation],
                      provisions: Iterable[tuple[str, tuple[int | None, ...]]] = (),
-                     iris: Iris | None = None) -> tuple[list[Any], set[tuple[str, str]]]:
-    """The regulations graph: regulations, the provisions cited, issuers.
+                     iris: Iris | None = None,
+                     laws: LawTexts | None = None) -> tuple[list[Any], set[tuple[str, str]]]:
+    """The regulations graph: regulations, the provisions cited, issuers; for regulations
+    whose structure ``ontology/structure`` records, their versions, and each provision's
+    version and chapter (see :func:`_structure_quads`); with ``laws`` (the user's law texts),
+    each cited article's text (``cg:articleText``).
 
     Returns the quads and the (vocabulary, label) document kinds no vocabulary lists.
     """
@@ -388,7 +396,98 @@ def regulation_quads(regulations: Mapping[str, Regulation],
                             ("paragraph", provision.paragraph), ("item", provision.item)):
             if value is not None:
                 add(node, f"{CG}{prop}", t.Literal(int(value)))
+        if laws is not None and provision.article is not None:
+            from catalog_graph.resolve.lawtexts import provision_text
+            from catalog_graph.resolve.structure import structures
+
+            reg = regulations[reg_id]
+            text = provision_text(laws, structures(), reg_id, [reg.title, *reg.aliases],
+                                  provision.article)
+            if text:
+                add(node, f"{CG}articleText", t.zh(text))
+    _structure_quads(regulations, provisions, iris, add)
     return quads, minted
+
+
+def _structure_quads(regulations: Mapping[str, Regulation],
+                     provisions: Iterable[tuple[str, tuple[int | None, ...]]], iris: Iris,
+                     add: Any) -> None:
+    """Versions, chapters and counts from ``ontology/structure`` (its facts not recalled):
+
+    - every version of a cited regulation the data knows: ``cg:RegulationVersion``, with
+      ``cg:versionOf`` the regulation node (when cited), ``cg:versionLabel``, dates, decree
+      (``cg:decree``: ``eli:id_local`` stays the regulation node's alone), ``cg:articleCount``,
+      ``cg:isCurrentVersion``, ``cg:nextVersion``;
+    - each cited provision: ``cg:inVersion`` its version, and when its article exists,
+      ``cg:inChapter`` its chapter (a subdivision with ``dcterms:title``, ``cg:firstArticle``,
+      ``cg:lastArticle``) and the article's ``cg:articleParagraphs`` / ``cg:articleItems``.
+    """
+    from catalog_graph.resolve.structure import structures
+
+    data = structures()
+    t = _terms()
+    n, L = t.n, t.Literal
+    by_id = data.ids()
+    families = sorted({by_id[r].family for r in regulations if r in by_id})
+    cited_as: dict[str, list[str]] = {}  # version key → the cited regulation ids reading in it
+    for rid in sorted(regulations):
+        if rid in by_id:
+            cited_as.setdefault(by_id[rid].key, []).append(rid)
+    for family in families:
+        versions = data.versions[family]
+        for k, v in enumerate(versions):
+            node = n(iris.version(v.key))
+            add(node, RDF + "type", n(f"{CG}RegulationVersion"))
+            add(node, f"{RDFS}label", t.zh(f"{v.title}（{v.version}）"))
+            add(node, f"{CG}versionLabel", t.s(v.version))
+            # a version with a decree of its own is its own node (国务院令第492号); a law's
+            # versions share the law's node
+            owners = cited_as.get(v.key) or ([] if v.decree else cited_as.get(versions[-1].key, []))
+            for rid in owners:
+                add(node, f"{CG}versionOf", n(iris.regulation(rid)))
+            if v.promulgated:
+                add(node, f"{ELI}date_document", L(v.promulgated, datatype=t.xsd_date))
+            if v.effective and not v.confidence.startswith("recalled"):
+                add(node, f"{ELI}first_date_entry_in_force", L(v.effective, datatype=t.xsd_date))
+            if v.decree:
+                add(node, f"{CG}decree", t.s(v.decree))
+            if v.article_count is not None:
+                add(node, f"{CG}articleCount", L(v.article_count))
+            add(node, f"{CG}isCurrentVersion", L(v is versions[-1]))
+            if k + 1 < len(versions):
+                add(node, f"{CG}nextVersion", n(iris.version(versions[k + 1].key)))
+    for reg_id, key in sorted(provisions, key=lambda p: (p[0], [-1 if v is None else v for v in p[1]])):
+        version = by_id.get(reg_id)
+        if reg_id not in regulations or version is None:
+            continue
+        provision = Provision.from_key(key)
+        iri = iris.provision(reg_id, provision)
+        if iri is None:
+            continue
+        node = n(iri)
+        add(node, f"{CG}inVersion", n(iris.version(version.key)))
+        article = version.articles.get(provision.article) if provision.article else None
+        if article is None:
+            continue
+        if article.paragraphs is not None:
+            add(node, f"{CG}articleParagraphs", L(article.paragraphs))
+        if article.items is not None:
+            add(node, f"{CG}articleItems", L(article.items))
+        chapter = version.chapter_of(article.number) if article.chapter is not None else None
+        if chapter is None:
+            continue
+        chapter_iri = iris.provision(reg_id, Provision(chapter=chapter.number))
+        assert chapter_iri is not None
+        ch = n(chapter_iri)
+        add(node, f"{CG}inChapter", ch)
+        add(ch, RDF + "type", n(f"{ELI}LegalResourceSubdivision"))
+        add(ch, f"{ELI}is_part_of", n(iris.regulation(reg_id)))
+        add(ch, f"{RDFS}label", t.zh(Provision(chapter=chapter.number).label()))
+        add(ch, f"{CG}chapter", L(chapter.number))
+        add(ch, f"{DCTERMS}title", t.zh(chapter.title))
+        add(ch, f"{CG}inVersion", n(iris.version(version.key)))
+        add(ch, f"{CG}firstArticle", L(chapter.first))
+        add(ch, f"{CG}lastArticle", L(chapter.last))
 
 
 def vocabulary_quads(minted: Iterable[tuple[str, str]], iris: Iris | None = None,

@@ -12,9 +12,10 @@ import threading
 
 from catalog_graph.citations import find_citations
 from catalog_graph.models import Citation
+from catalog_graph.resolve.lawtexts import LawTexts, attach_texts
 from catalog_graph.resolve.resolver import Resolver
 
-__all__ = ["Resolver", "cite", "default_resolver"]
+__all__ = ["LawTexts", "Resolver", "cite", "default_resolver"]
 
 _DEFAULT_LOCK = threading.Lock()
 _DEFAULT: Resolver | None = None
@@ -31,9 +32,17 @@ def default_resolver() -> Resolver:
     return _DEFAULT
 
 
-def cite(text: str, resolver: Resolver | None = None) -> list[Citation]:
+def cite(text: str, resolver: Resolver | None = None,
+         laws: LawTexts | None = None) -> list[Citation]:
     """Find the citations in a text and resolve them (with ``resolver``, else the default
-    one)."""
+    one); with ``laws`` (the user's law texts), attach each cited article's text."""
     citations = find_citations(text)
-    (resolver or default_resolver()).resolve(citations)
+    resolver = resolver or default_resolver()
+    resolver.resolve(citations)
+    if laws is not None:
+        titles = {}
+        for rid in {c.regulation for c in citations if c.regulation}:
+            reg = resolver.regulation(rid)
+            titles[rid] = [reg.title, *reg.aliases]
+        attach_texts(citations, laws, resolver.structures, titles)
     return citations

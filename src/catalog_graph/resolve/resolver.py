@@ -29,7 +29,9 @@ Checks, reported as citation warnings (short, deterministic English sentences):
 - a title shared by several documents (the latest is taken);
 - a title starting 关于 with neither issuer nor doc number (it may name several documents);
 - a short title with nothing before it to refer to;
-- a title cited in the same text with several doc numbers, then once without one.
+- a title cited in the same text with several doc numbers, then once without one;
+- a cited article, paragraph or item the version cited does not have, or that follows an
+  older numbering (``catalog_graph.resolve.articles``, against ``ontology/structure/``).
 
 Ids depend only on the regulation (its normalized doc number, or the key of its title when
 it has none) and on the authority, never on what was seen before: every catalog, run and
@@ -58,6 +60,7 @@ from catalog_graph.citations.titles import (
     title_key,
 )
 from catalog_graph.models import Citation, Regulation
+from catalog_graph.resolve.articles import check_citation
 from catalog_graph.resolve.authority import (
     Authority,
     AuthorityEntry,
@@ -66,6 +69,7 @@ from catalog_graph.resolve.authority import (
     expand_paths,
     regulation_id,
 )
+from catalog_graph.resolve.structure import Structures, structures
 
 __all__ = ["Resolver", "merge_regulations", "regulation_id"]
 
@@ -142,6 +146,7 @@ class Resolver:
             paths += env_authority_paths()
         paths += expand_paths(extra_authority)
         self.authority = Authority(paths)
+        self.structures: Structures = structures()
         self._seen: dict[str, _Seen] = {}
 
     # ------------------------------------------------------------------ public
@@ -174,6 +179,8 @@ class Resolver:
                                   f"({numbers}); this mention, without one, is none of them")
             self._attach_new(c, by_key)
         self._resolve_shorts(citations, back)
+        for c in citations:
+            check_citation(c, self.structures)
 
     def regulations(self) -> list[Regulation]:
         """The regulations cited so far, sorted by id."""

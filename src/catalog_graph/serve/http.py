@@ -300,8 +300,10 @@ class CatalogServer(ThreadingHTTPServer):
     request_queue_size = 128
 
     def __init__(self, directory: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-                 limits: Limits = DEFAULT_LIMITS, workers: int | None = None, quiet: bool = False) -> None:
+                 limits: Limits = DEFAULT_LIMITS, workers: int | None = None, quiet: bool = False,
+                 laws: Any = None) -> None:
         self.directory = Path(directory)
+        self.laws = laws  # the user's law texts (serve --laws; resolve.lawtexts.LawTexts), or None
         self.quiet = quiet
         self.examples = example_queries()
         self.assets = {p.name for p in WEB_DIR.iterdir()
@@ -343,14 +345,16 @@ class CatalogServer(ThreadingHTTPServer):
 def make_server(directory: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
                 timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS,
                 max_bytes: int = DEFAULT_MAX_BYTES, workers: int | None = None,
-                quiet: bool = False) -> CatalogServer:
+                quiet: bool = False, laws: Any = None) -> CatalogServer:
     """A server for the build in ``directory``, listening but not yet serving.
 
     ``port`` 0 picks a free port (see ``server.port``). Call ``serve_forever()`` to serve, and
     ``shutdown()`` then ``server_close()`` to stop (which also stops the query workers).
+    ``laws``: the user's law texts (``serve --laws``), kept as ``server.laws`` for the pages
+    (a graph built with ``build --laws`` already holds the cited articles' texts).
     """
     return CatalogServer(directory, host, port, Limits(timeout, max_rows, max_bytes), workers,
-                         quiet)
+                         quiet, laws)
 
 
 def serve_until_stopped(server: CatalogServer) -> None:

@@ -6,7 +6,9 @@ it reaches (regulations, their provisions and issuers, concepts), then the vocab
 
 Data-quality findings come from SPARQL over the store: items with no legal basis, citation
 warnings, cited document numbers that differ from the regulation's, documents no longer in force,
-items whose 公开主体 was filled in from the catalog's body, other item warnings.
+items whose 公开主体 was filled in from the catalog's body, other item warnings; cited articles,
+paragraphs or items that do not exist in the version cited, and citations in an old version's
+article numbering (both from ``ontology/structure``).
 
 SHACL violations fail the check (exit 1); findings are reported, and fail it only when strict.
 """
@@ -248,6 +250,32 @@ FINDINGS: list[tuple[str, str, str]] = [
           ?i cg:legalBasis ?r .
           {_WHERE}
         }} ORDER BY ?catalog ?row ?title"""),
+    ("articles-that-do-not-exist", "cited articles, paragraphs or items that do not exist",
+     f"""
+        SELECT ?catalog ?row ?number ?item ?citation ?provision ?version ?problem WHERE {{
+          {{ SELECT ?p ?problem WHERE {{
+               ?p cg:inVersion ?v .
+               {{ ?p cg:article ?a . ?v cg:articleCount ?n . FILTER(?a > ?n)
+                  BIND(CONCAT("the version has ", STR(?n), " articles") AS ?problem) }}
+               UNION {{ ?p cg:item ?k ; cg:articleItems ?m . FILTER(?k > ?m)
+                  BIND(CONCAT("the article lists ", STR(?m), " items") AS ?problem) }}
+               UNION {{ ?p cg:paragraph ?k ; cg:articleParagraphs ?m . FILTER(?k > ?m)
+                  BIND(CONCAT("the article has ", STR(?m), " paragraphs") AS ?problem) }} }} }}
+          ?p rdfs:label ?provision ; cg:inVersion/rdfs:label ?version .
+          ?c cg:citesProvision ?p ; cg:text ?citation .
+          FILTER NOT EXISTS {{ ?c cg:readInVersion ?older }}
+          ?i cg:citation ?c .
+          {_WHERE}
+        }} ORDER BY ?catalog ?row ?citation ?provision"""),
+    ("old-numbering", "citations in an old version's article numbering", f"""
+        SELECT ?catalog ?row ?number ?item ?citation ?version WHERE {{
+          {{ SELECT DISTINCT ?c ?version WHERE {{
+               ?v cg:isCurrentVersion false ; rdfs:label ?version .
+               ?c cg:readInVersion ?v }} }}
+          ?c cg:text ?citation .
+          ?i cg:citation ?c .
+          {_WHERE}
+        }} ORDER BY ?catalog ?row ?citation"""),
     ("subject-filled-in", "items whose 公开主体 was filled in", f"""
         SELECT ?catalog ?row ?number ?item ?subject WHERE {{
           {{ SELECT ?i WHERE {{ ?i cg:warning ?w ; a cg:DisclosureItem .
