@@ -275,6 +275,9 @@ class Catalog:
     items: list[DisclosureItem]
     warnings: list[str] = field(default_factory=list)
     format: str = "text"
+    # the titles of the catalogs a file holds when it holds several (each item's ``catalog``
+    # names its own); empty for a file of one catalog
+    sections: list[str] = field(default_factory=list)
 
     def to_records(self) -> list[dict[str, Any]]:
         """Every item as a flat dict (:meth:`DisclosureItem.to_record`), for a table."""
