@@ -425,7 +425,21 @@ def _restore_marks(kept: list[Cell], width: int, usual: tuple[bool, ...]) -> lis
 # ---------------------------------------------------------------- main entry
 
 
-def build_catalog(table: RawTable, fmt: str = "text") -> Catalog:
+@dataclass(slots=True)
+class SectionRead:
+    """How one catalog of a table was read (for ``explain``): its title, the row of the whole
+    table its rows begin at, its header (rows counted from ``offset``), the rows read as its
+    items (rows of the whole table, one item each, in order) and its first item's index."""
+
+    title: str
+    offset: int
+    header: Header
+    data: list[int]
+    first_item: int
+
+
+def build_catalog(table: RawTable, fmt: str = "text",
+                  trace: list[SectionRead] | None = None) -> Catalog:
     """Read a RawTable into a Catalog of items (citations not yet attached).
 
     A table holding several catalogs, each under its own title row with its own header
@@ -455,7 +469,14 @@ def build_catalog(table: RawTable, fmt: str = "text") -> Catalog:
         section_title = own_title or title
         if len(sections) > 1:
             section_titles.append(section_title)
-        items += _read_section(part, part_header, section_title, end_row, len(items), warnings)
+        data: list[int] = []
+        first = len(items)
+        items += _read_section(part, part_header, section_title, end_row, len(items), warnings,
+                               data)
+        if trace is not None:
+            offset = 0 if n == 0 else start
+            trace.append(SectionRead(section_title, offset, part_header,
+                                     [offset + i for i in data], first))
     if len(sections) > 1:
         warnings.append(f"the file holds {len(sections)} catalogs, read as sections: "
                         + "；".join(section_titles))
@@ -467,11 +488,11 @@ _SAME = frozenset({"同上", "同左", "同前", "同上。", "同左。", "同�
 
 
 def _read_section(table: RawTable, header: Header, title: str, stop: int, before: int,
-                  warnings: list[str]) -> list[DisclosureItem]:
-    """The items of one catalog's rows (``table.rows[header.end:stop]``)."""
+                  warnings: list[str], data: list[int]) -> list[DisclosureItem]:
+    """The items of one catalog's rows (``table.rows[header.end:stop]``); ``data`` gets the
+    rows read as items."""
     body = body_of(title)
     number_col = header.first(C.NUMBER)
-    data: list[int] = []
     for i in range(header.end, min(stop, len(table.rows))):
         row = table.rows[i]
         texts = [_own(c).strip() for c in row if _own(c).strip()]
@@ -635,8 +656,8 @@ def _columns_from_cells(header: Header, rows: Sequence[Sequence[Cell]]) -> list[
     return notes
 
 
-_LEVEL_SEPS = ("／", "/", "＼", "\\\\", "—", "－", ">", "＞", "-")
-_HEADER_SEP = re.compile(r"级\s*[／/＼\\\\—－>＞-]\s*[一二三四五六七八九\d]?级|[／/＼\\\\>＞]")
+_LEVEL_SEPS = ("／", "/", "＼", "\\", "—", "－", ">", "＞", "-")
+_HEADER_SEP = re.compile(r"级\s*[／/＼\\—－>＞-]\s*[一二三四五六七八九\d]?级|[／/＼\\>＞]")
 
 
 def _level_separators(layout: _Layout, rows: Sequence[Sequence[Cell]]) -> dict[int, str]:

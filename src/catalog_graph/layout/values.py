@@ -122,18 +122,29 @@ _LIST_NUMBER = re.compile(r"^(?:\d+[.．、]|[（(]\d+[）)])\s*")
 
 def _channel_tokens(text: str) -> list[str]:
     """The channels of a piece of a channel cell: split at list separators and line breaks;
-    a space splits too, unless a side names no channel (``政务 新媒体`` is one name wrapped,
+    a space splits too, unless a side holds no channel word: a name ends with its channel word,
+    so a piece without one is the first half of the next (``政务 新媒体`` is one name wrapped,
     ``政府网站 政务新媒体`` two); list numbers (``1.政府网站``) dropped."""
     out: list[str] = []
     for piece in _HARD_SPLIT.split(text):
         words = [w for w in piece.split() if w]
         merged: list[str] = []
+        carry = ""  # a wrapped first half (政务) waiting for the rest of its name (新媒体)
         for w in words:
-            if merged and _wide(merged[-1][-1]) and _wide(w[0]) and not (
-                    CHANNEL_WORDS.search(merged[-1]) and CHANNEL_WORDS.search(w)):
-                merged[-1] += w
+            if carry and _wide(carry[-1]) and _wide(w[0]):
+                w = carry + w
+            elif carry:
+                merged.append(carry)
+            carry = ""
+            if not CHANNEL_WORDS.search(w):
+                carry = w
             else:
                 merged.append(w)
+        if carry:
+            if merged and _wide(merged[-1][-1]) and _wide(carry[0]):
+                merged[-1] += carry
+            else:
+                merged.append(carry)
         out.extend(_LIST_NUMBER.sub("", m) for m in merged)
     return [t for t in out if t]
 
