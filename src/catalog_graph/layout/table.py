@@ -264,6 +264,8 @@ def body_of(title: str | None) -> str | None:
     if t.startswith("政府", cut) and body.endswith(body_words("before_government")):
         body += "政府"  # 某县人民政府信息公开目录: the marker began inside the body's name
     body = body.strip(" ：:（()）")
+    if body.endswith("政府") and body[:-2].endswith(("局", "委", "厅", "办", "院", "会", "中心")):
+        body = body[:-2]  # 某区教育局政府公开标准化目录: 政府 opens the marker, not the body
     body = re.sub(r"(?:\d{4}年(?:度)?|关于|基层|本级)$", "", body)
     body = _DOMAIN_SUFFIX.sub("", body)  # 某县财政预决算领域 → 某县
     return body if len(body) >= 2 else None
