@@ -182,6 +182,49 @@ def test_several_catalog_tables_of_a_web_page_are_all_read(tmp_path) -> None:
         ("（一）", ["招生入学"]), ("（二）", ["补贴政策"]), ("（二）", ["补贴对象"])]
 
 
+HEAD = H.strip().split("\t")
+FIRST = [["1", "招生入学", "招生政策", LAW, "20个工作日内", "县教育局", "政府网站"]]
+SECOND = [["1", "补贴政策", "政策文件", LAW, "实时", "县农业农村局", "政府网站"],
+          ["2", "补贴对象", "名单", "同上", "实时", "县农业农村局", "政府网站"]]
+
+
+def test_catalog_sheets_of_a_workbook_are_all_read_each_under_its_title(tmp_path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    first = wb.active
+    first.title = "义务教育"
+    first.append(["（一）义务教育领域基层政务公开标准目录"])
+    for row in [HEAD, *FIRST]:
+        first.append(row)
+    second = wb.create_sheet("涉农补贴领域基层政务公开标准目录")  # titled by its name only
+    for row in [HEAD, *SECOND]:
+        second.append(row)
+    wb.save(tmp_path / "book.xlsx")
+    catalog = parse_file(tmp_path / "book.xlsx", citations=False)
+    assert [(i.catalog, i.number, i.basis) for i in catalog.items] == [
+        ("（一）义务教育领域基层政务公开标准目录", "1", LAW),
+        ("涉农补贴领域基层政务公开标准目录", "1", LAW),
+        ("涉农补贴领域基层政务公开标准目录", "2", LAW)]
+
+
+def test_catalog_tables_of_a_word_document_are_all_read_each_under_its_title(tmp_path) -> None:
+    import docx
+
+    document = docx.Document()
+    for title, rows in (("（一）义务教育领域基层政务公开标准目录", FIRST),
+                        ("（二）涉农补贴领域基层政务公开标准目录", SECOND)):
+        document.add_paragraph(title)
+        table = document.add_table(rows=0, cols=len(HEAD))
+        for values in [HEAD, *rows]:
+            for cell, value in zip(table.add_row().cells, values, strict=True):
+                cell.text = value
+    document.save(tmp_path / "two.docx")
+    catalog = parse_file(tmp_path / "two.docx", citations=False)
+    assert [(i.catalog[:3], i.number, i.path) for i in catalog.items] == [
+        ("（一）", "1", ["招生入学"]), ("（二）", "1", ["补贴政策"]), ("（二）", "2", ["补贴对象"])]
+
+
 # ---------------------------------------------------------------- 6, 7, 8, 9
 
 

@@ -460,14 +460,11 @@ def build_catalog(table: RawTable, fmt: str = "text",
     items: list[DisclosureItem] = []
     section_titles: list[str] = []
     for n, (start, end, own_title) in enumerate(sections):
-        part = RawTable(table.file, table.rows[start:end], table.pages[start:end], None, [])
-        part_header = header if n == 0 else find_header(part)
-        if n == 0:
-            part = table
-            part_header = header
-            end_row = end
-        else:
-            end_row = len(part.rows)
+        if n == 0:  # the first catalog: the table's own header, its rows up to the next title
+            part, part_header, end_row = table, header, end
+        else:  # a later one: its title row, its header, its rows
+            part = RawTable(table.file, table.rows[start:end], table.pages[start:end], None, [])
+            part_header, end_row = find_header(part), end - start
         section_title = own_title or title
         if len(sections) > 1:
             section_titles.append(section_title)
