@@ -234,7 +234,9 @@ _ATTACHMENT = re.compile(r"^附\s*件\s*[\d一二三四五六七八九十]*\s*[:
 _BODY_MARKERS = ("政务公开", "政府信息", "信息公开", "主动公开", "依申请公开", "公开事项",
                  "公开标准", "公开目录", "公开清单")
 _DOMAIN_SUFFIX = re.compile(r"(?<=[县市区旗镇乡道局委厅办府])[^县市区旗镇乡道局委厅办府]*领域$")
-_YEAR_PREFIX = re.compile(r"^(?:附\s*件\s*[\d一二三四五六七八九十]*\s*[:：]?\s*)?(?:[（(]?\d{4}年(?:度|版)?[）)]?)?")
+_YEAR_PREFIX = re.compile(r"^(?:附\s*件\s*[\d一二三四五六七八九十]*\s*[:：]?\s*)?"
+                          r"(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)?\s*"
+                          r"(?:[（(]?\d{4}年(?:度|版)?[）)]?)?")
 
 
 def find_title(table: RawTable, header_start: int) -> str | None:
@@ -268,6 +270,8 @@ def body_of(title: str | None) -> str | None:
         body = body[:-2]  # 某区教育局政府公开标准化目录: 政府 opens the marker, not the body
     body = re.sub(r"(?:\d{4}年(?:度)?|关于|基层|本级)$", "", body)
     body = _DOMAIN_SUFFIX.sub("", body)  # 某县财政预决算领域 → 某县
+    if body.endswith("领域"):
+        return None  # （一）义务教育领域…目录 names a field, not a body
     return body if len(body) >= 2 else None
 
 
@@ -471,7 +475,7 @@ def build_catalog(table: RawTable, fmt: str = "text",
         data: list[int] = []
         first = len(items)
         items += _read_section(part, part_header, section_title, end_row, len(items), warnings,
-                               data)
+                               data, body_of(title))
         if trace is not None:
             offset = 0 if n == 0 else start
             trace.append(SectionRead(section_title, offset, part_header,
@@ -487,10 +491,11 @@ _SAME = frozenset({"同上", "同左", "同前", "同上。", "同左。", "同�
 
 
 def _read_section(table: RawTable, header: Header, title: str, stop: int, before: int,
-                  warnings: list[str], data: list[int]) -> list[DisclosureItem]:
+                  warnings: list[str], data: list[int], file_body: str | None = None,
+                  ) -> list[DisclosureItem]:
     """The items of one catalog's rows (``table.rows[header.end:stop]``); ``data`` gets the
     rows read as items."""
-    body = body_of(title)
+    body = body_of(title) or file_body  # a section's title may name only its field
     number_col = header.first(C.NUMBER)
     for i in range(header.end, min(stop, len(table.rows))):
         row = table.rows[i]
