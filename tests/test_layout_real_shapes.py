@@ -119,6 +119,11 @@ def test_a_space_between_two_chinese_characters_is_folded() -> None:
     assert split_channels("政府网站 政务新媒体") == ["政府网站", "政务新媒体"]
 
 
+def test_a_channel_cell_of_unticked_boxes_only_uses_them_as_bullets() -> None:
+    assert split_channels("☐县政府门户网站") == ["县政府门户网站"]
+    assert split_channels("□政府网站 ■公示栏") == ["公示栏"]
+
+
 def test_wrapped_headers_and_names_are_read_whole(tmp_path) -> None:
     text = ("某县卫生健康局主动公开事项目录\n序号\t二级事 项\t公开内容\t公开依据\t公开时 限\t公开主 体\t"
             "公开渠道\n"

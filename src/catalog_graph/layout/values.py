@@ -88,11 +88,13 @@ _SPLIT = re.compile(r"[\s、，,；;／/|]+")
 def split_channels(text: str | None) -> list[str]:
     """A 公开渠道 cell → the channels ticked or named, in order, without duplicates.
 
-    When a cell has both ticked (■) and unticked (□) boxes, only the ticked ones count.
+    When a cell has ticked boxes (■), only the ticked channels count, not those after □; a
+    cell of unticked boxes only (``☐县政府门户网站``) uses them as bullets: all its names count.
     """
     if not text or not text.strip():
         return []
-    has_boxes = any(ch in _UNTICKED for ch in text) or any(ch in _TICKED for ch in text)
+    # only unticked boxes (☐县政府门户网站): nothing is ticked, so the boxes are bullets
+    has_boxes = any(ch in _TICKED for ch in text)
     out: list[str] = []
     if has_boxes:
         # Split before every box; the text after a box belongs to it.
@@ -106,7 +108,7 @@ def split_channels(text: str | None) -> list[str]:
                 continue
             out.extend(_channel_tokens(part))
     else:
-        out = _channel_tokens(text)
+        out = _channel_tokens(re.sub(f"[{_UNTICKED}]", " ", text))
     seen: set[str] = set()
     return [c for c in (tok.strip("：:。.") for tok in out) if c and not (c in seen or seen.add(c))]
 
