@@ -156,19 +156,19 @@ ROW = ("1\t机构职能\t\t\t机构设置\t《中华人民共和国政府信息�
 
 def test_a_new_header_name_is_taught_by_adding_one_row(write_catalog, ontology_copy: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    path = write_catalog(ROW, header=HEADER.replace("公开时限", "公开期限"))
+    # 披露事宜 is no header name headers.tsv knows (公开期限, once the example here, now is)
+    path = write_catalog(ROW, header=HEADER.replace("公开内容", "披露事宜"))
     monkeypatch.delenv("CATALOG_GRAPH_ONTOLOGY")
     [unknown] = parse_file(path, citations=False).items
-    assert unknown.time_limit is None
-    assert unknown.extra["公开期限"] == "自该信息形成或者变更之日起20个工作日内"
+    assert unknown.content is None
+    assert unknown.extra["披露事宜（要素）"] == "机构设置"
 
     with (ontology_copy / "lexicon" / "headers.tsv").open("a", encoding="utf-8") as fh:
-        fh.write("公开期限\ttime_limit\tname\t\t公开期限\n")
+        fh.write("披露事宜\tcontent\tname\t\t披露事宜\n")
     monkeypatch.setenv("CATALOG_GRAPH_ONTOLOGY", str(ontology_copy))
     [taught] = parse_file(path, citations=False).items
-    assert taught.time_limit is not None
-    assert (taught.time_limit.kind, taught.time_limit.days) == ("within_days", 20)
-    assert "公开期限" not in taught.extra
+    assert taught.content == "机构设置"
+    assert "披露事宜（要素）" not in taught.extra
 
 
 def test_the_build_cache_fingerprints_the_word_tables(ontology_copy: Path) -> None:

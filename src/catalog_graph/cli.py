@@ -92,6 +92,27 @@ def parse(input_file: Path, fmt: str, output: Path | None) -> None:
 
 
 @main.command()
+@click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write one self-contained HTML page (the table as read, cells coloured by "
+                   "field, repairs explained, PDF pages with their cell boxes) instead.")
+def explain(input_file: Path, output: Path | None) -> None:
+    """How a table was read: header rows, the field of each column, repairs, merged cells,
+    sub-catalogs."""
+    from catalog_graph.explain import explain_file, render_html, render_text
+
+    if not input_file.exists():
+        fail(f"{input_file}: no such file")
+    exp = explain_file(input_file)
+    if output is None:
+        sys.stdout.write(render_text(exp))
+        sys.stdout.flush()
+    else:
+        _write_report(render_html(exp), output)
+        click.echo(f"catalog-graph: wrote {output}", err=True)
+
+
+@main.command()
 @click.argument("text", metavar="TEXT")
 @click.option("--authority", "authority", multiple=True, metavar="CSV",
               type=click.Path(path_type=Path),

@@ -31,6 +31,21 @@ class Cell:
     merged: str | None = None  # None | "up" | "left"
 
 
+@dataclass(frozen=True, slots=True)
+class CellBox:
+    """Where a printed cell stands on its page (PDF points, top-left origin) and the
+    position of the table it starts at (``row`` as in RawTable.rows; -1 for a row above the
+    table's first, a title row). A cell cut by a page break has a box on each page."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    row: int
+    col: int
+
+
 @dataclass(slots=True)
 class RawTable:
     """A file read into rows of cells, before any meaning is given to them.
@@ -45,6 +60,7 @@ class RawTable:
     pages: list[int | None]
     title: str | None = None
     warnings: list[str] = field(default_factory=list)
+    boxes: list[CellBox] = field(default_factory=list)  # printed cells (PDF), for explain
 
 
 # --------------------------------------------------------------------------- citations
@@ -301,6 +317,9 @@ class Catalog:
     items: list[DisclosureItem]
     warnings: list[str] = field(default_factory=list)
     format: str = "text"
+    # the titles of the catalogs a file holds when it holds several (each item's ``catalog``
+    # names its own); empty for a file of one catalog
+    sections: list[str] = field(default_factory=list)
 
     def to_records(self) -> list[dict[str, Any]]:
         """Every item as a flat dict (:meth:`DisclosureItem.to_record`), for a table."""

@@ -64,7 +64,13 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from catalog_graph.citations.docnumbers import DocNumberMatch, find_doc_numbers
-from catalog_graph.citations.provisions import provisions_at, quote_at, quoted_item, skip_space
+from catalog_graph.citations.provisions import (
+    NUMBER,
+    provisions_at,
+    quote_at,
+    quoted_item,
+    skip_space,
+)
 from catalog_graph.citations.title_spans import (
     CLOSE_BRACKETS,
     HARD_STOPS,
@@ -85,7 +91,7 @@ from catalog_graph.citations.titles import (
 )
 from catalog_graph.lexicon import title_words
 from catalog_graph.models import Citation, Provision
-from catalog_graph.numerals import LIST_NUMERALS
+from catalog_graph.numerals import LIST_NUMERALS, parse_int
 
 __all__ = ["find_citations"]
 
@@ -189,6 +195,11 @@ def _tail(text: str, pos: int, numbers: _Numbers, number: DocNumberMatch | None
                 number, end = got
                 continue
         got_p = provisions_at(text, p)
+        if got_p is None and not provisions and p < len(text) and text[p] in _COMMAS:
+            # 《…条例》国务院令第711号，第十九条: the articles after a comma are still its own
+            got_p = provisions_at(text, skip_space(text, p + 1))
+        if got_p is None and not provisions:
+            got_p = _bare_article(text, p)
         if got_p is not None:
             provisions.extend(got_p[0])
             end = got_p[1]
@@ -213,6 +224,19 @@ def _tail(text: str, pos: int, numbers: _Numbers, number: DocNumberMatch | None
                     provisions.append(Provision(item=value))
                     item_only = True
     return number, provisions, end, owned, item_only
+
+
+_COMMAS = "，,、"
+_BARE_ARTICLE = re.compile(rf"第[\s\u3000]*(?P<n>{NUMBER})(?=[。；;，,、\s]|$)")
+
+
+def _bare_article(text: str, pos: int) -> tuple[list[Provision], int] | None:
+    """``第四十八。`` right after a title or doc number: an article written without its 条."""
+    m = _BARE_ARTICLE.match(text, pos)
+    if m is None:
+        return None
+    value = parse_int(m.group("n"))
+    return ([Provision(article=value)], m.end()) if value else None
 
 
 def _is_title_tail(tail: str) -> bool:
@@ -359,6 +383,10 @@ def _finish(text: str, d: _Draft) -> Citation:
             warnings.append(f"doc number {number.normalized} is issued by {code_issuer}, "
                             f"but the title names {'、'.join(issuers)}")
     kind = doc_kind(title)
+    bare = _BARE_ARTICLE.search(text, d.start, d.end)
+    if bare is not None and d.provisions and bare.end() == d.end:
+        warnings.append(f"article number {bare.group(0).strip()} written without 条; read as "
+                        f"article {parse_int(bare.group('n'))}")
     if d.quoted_item_only and is_article_kind(kind):
         warnings.append(f"quoted item ({d.provisions[0].item}) without an article number")
     return Citation(text=text[d.start:d.end], start=d.start, end=d.end, title=title,

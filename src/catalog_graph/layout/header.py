@@ -22,7 +22,9 @@ NUMBER, LEVEL, CONTENT, BASIS, TIME, SUBJECT, CHANNELS, AUDIENCE, METHOD, TIER =
 
 # The header names, the words inside a header, the labels of mark columns and the marks are
 # data: ontology/lexicon/headers.tsv and marks.tsv (read once per ontology directory).
-TIER_PATTERN = re.compile(r"^(?:国家|省|市|县|乡|镇|村|区|街道|乡镇|乡（镇）|乡\(镇\))级?$")
+# 县级, 乡镇（街道）级, 乡、村级, 村（社区）级: one or more tiers, glossed or not, then 级.
+TIER_PATTERN = re.compile(
+    r"^(?:(?:国家|省|市|县|区|乡镇|乡|镇|村|街道|社区)(?:[（(][^）)]{1,4}[）)])?[、/／]?)+级?$")
 LEVEL_SUBHEADER = re.compile(rf"^(?:[{DIGITS_1_9}]|[1-9])级(?:事项|指标|目录|分类|类别|名称)?$")
 
 _SPACE = re.compile(r"\s+")
@@ -65,6 +67,23 @@ def header_field(text: str) -> str | None:
         if needle in name:
             return field
     return None
+
+
+def known_names() -> frozenset[str]:
+    """Every header name and mark label headers.tsv knows (whole names)."""
+    known = header_words()
+    return frozenset(known.names) | frozenset(known.labels)
+
+
+def complete_label(text: str, field: str | None) -> str:
+    """A mark column's label cut short by its cell (``全`` for 全社会, ``依`` for 依申请) made
+    whole: the one known label of the field it begins; else the text as it is."""
+    name = normalize_header(text)
+    labels = header_words().labels
+    if not name or name in labels or field is None:
+        return name
+    fits = sorted({w for w, f in labels.items() if f == field and w.startswith(name)}, key=len)
+    return fits[0] if fits and all(w.startswith(fits[0]) for w in fits) else name
 
 
 def subheader_kind(text: str) -> str | None:

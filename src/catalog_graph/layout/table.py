@@ -39,12 +39,19 @@ from pathlib import PurePath
 
 from catalog_graph.errors import CatalogError
 from catalog_graph.layout import header as C
-from catalog_graph.layout.values import parse_time_limit, split_channels, split_list, split_methods
+from catalog_graph.layout.repairs import say
+from catalog_graph.layout.values import (
+    fold_wraps,
+    join_lines,
+    parse_time_limit,
+    split_channels,
+    split_list,
+    split_methods,
+)
 from catalog_graph.lexicon import body_words
 from catalog_graph.models import Catalog, Cell, DisclosureItem, RawTable, Source
 
 MAX_HEADER_SEARCH = 60  # rows scanned for the header
-SUBJECT_FILLED = "公开主体 is empty"  # how the warning begins when 公开主体 is filled in (validate)
 STRONG = frozenset({C.BASIS, C.TIME, C.CHANNELS, "mark"})
 
 
@@ -117,7 +124,8 @@ def find_header(table: RawTable) -> Header:
                            f"(found: {shown}; expected 序号, 公开事项, 公开内容, 公开依据 …)",
                            "no_known_column")
     end = start + 1
-    while end < len(rows) and end < start + 3 and _is_subheader(rows[end]):
+    while end < len(rows) and end < start + 3 and (
+            _is_subheader(rows[end]) or _under_spans(rows[end - 1], rows[end])):
         end += 1
     header_rows = rows[start:end]
     width = max(len(r) for r in header_rows)
@@ -130,6 +138,26 @@ def _is_subheader(row: Sequence[Cell]) -> bool:
     if not texts:
         return False
     return all(C.subheader_kind(t) or C.header_field(t) for t in texts)
+
+
+def _under_spans(above: Sequence[Cell], row: Sequence[Cell]) -> bool:
+    """A second header row by its shape: its own cells are short and sit only under header
+    cells spanning several columns, while the single-column header cells reach down into it
+    (``公开对象`` over ``全`` | ``特定群体``, ``序号`` merged down beside them)."""
+    own = [j for j, c in enumerate(row) if _state(c) == "own"]
+    if not own or not any(_state(c) == "up" for c in row):
+        return False
+    if any(len(C.normalize_header(row[j].text)) > 12 for j in own):
+        return False
+
+    def spanning(j: int) -> bool:
+        start = j
+        while start > 0 and start < len(above) and _state(above[start]) == "left":
+            start -= 1
+        return start + 1 < len(above) and _state(above[start + 1]) == "left" or (
+            j < len(above) and _state(above[j]) == "left")
+
+    return all(spanning(j) for j in own)
 
 
 def _map_columns(header_rows: Sequence[Sequence[Cell]], width: int) -> list[Column]:
@@ -150,6 +178,7 @@ def _map_columns(header_rows: Sequence[Sequence[Cell]], width: int) -> list[Colu
         else:
             carried = ""
         columns.append(_column(i, top, sub))
+    _one_level_block(columns)
     # One column per single-valued field: later duplicates are kept as extra columns.
     seen: set[str] = set()
     for col in columns:
@@ -161,6 +190,25 @@ def _map_columns(header_rows: Sequence[Sequence[Cell]], width: int) -> list[Colu
     return columns
 
 
+def _one_level_block(columns: list[Column]) -> None:
+    """Item levels are one block of adjacent columns: a level-named column standing apart
+    (事项类别 among the columns after 公开主体) is kept as an extra column."""
+    runs: list[list[Column]] = []
+    for col in columns:
+        if col.field == C.LEVEL:
+            if runs and runs[-1][-1].index == col.index - 1:
+                runs[-1].append(col)
+            else:
+                runs.append([col])
+    if len(runs) <= 1:
+        return
+    keep = max(runs, key=len)  # the first of the longest
+    for run in runs:
+        if run is not keep:
+            for col in run:
+                col.field = "extra"
+
+
 def _column(index: int, top: str, sub: str) -> Column:
     top_field = C.header_field(top) if top else None
     if not sub:
@@ -170,7 +218,7 @@ def _column(index: int, top: str, sub: str) -> Column:
     if sub_kind == C.LEVEL or top_field == C.LEVEL:
         return Column(index, C.LEVEL, label)
     if top_field in (C.AUDIENCE, C.METHOD, C.TIER):
-        return Column(index, top_field, label, mark=True)
+        return Column(index, top_field, C.complete_label(sub, top_field), mark=True)
     if sub_kind in (C.AUDIENCE, C.METHOD, C.TIER):
         return Column(index, sub_kind, label, mark=True)
     sub_field = C.header_field(sub)
@@ -186,7 +234,9 @@ _ATTACHMENT = re.compile(r"^附\s*件\s*[\d一二三四五六七八九十]*\s*[:
 _BODY_MARKERS = ("政务公开", "政府信息", "信息公开", "主动公开", "依申请公开", "公开事项",
                  "公开标准", "公开目录", "公开清单")
 _DOMAIN_SUFFIX = re.compile(r"(?<=[县市区旗镇乡道局委厅办府])[^县市区旗镇乡道局委厅办府]*领域$")
-_YEAR_PREFIX = re.compile(r"^(?:附\s*件\s*[\d一二三四五六七八九十]*\s*[:：]?\s*)?(?:[（(]?\d{4}年(?:度|版)?[）)]?)?")
+_YEAR_PREFIX = re.compile(r"^(?:附\s*件\s*[\d一二三四五六七八九十]*\s*[:：]?\s*)?"
+                          r"(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)?\s*"
+                          r"(?:[（(]?\d{4}年(?:度|版)?[）)]?)?")
 
 
 def find_title(table: RawTable, header_start: int) -> str | None:
@@ -216,8 +266,12 @@ def body_of(title: str | None) -> str | None:
     if t.startswith("政府", cut) and body.endswith(body_words("before_government")):
         body += "政府"  # 某县人民政府信息公开目录: the marker began inside the body's name
     body = body.strip(" ：:（()）")
+    if body.endswith("政府") and body[:-2].endswith(("局", "委", "厅", "办", "院", "会", "中心")):
+        body = body[:-2]  # 某区教育局政府公开标准化目录: 政府 opens the marker, not the body
     body = re.sub(r"(?:\d{4}年(?:度)?|关于|基层|本级)$", "", body)
     body = _DOMAIN_SUFFIX.sub("", body)  # 某县财政预决算领域 → 某县
+    if body.endswith("领域"):
+        return None  # （一）义务教育领域…目录 names a field, not a body
     return body if len(body) >= 2 else None
 
 
@@ -266,6 +320,7 @@ class _Layout:
         method_col = header.first(C.METHOD)
         self.default_method = "依申请" if ("依申请" in title and "主动" not in title) else "主动"
         self.single_method_col = method_col if (method_col and not method_col.mark) else None
+        self.title_method = _method_of_title(title) if method_col is None else None
 
     def _typed(self) -> list[Column]:
         return [c for c in self.fields if c in self.marks or c.field in (C.BASIS, C.TIME, C.CHANNELS, C.SUBJECT)]
@@ -335,8 +390,7 @@ class _Layout:
             j = col.index + k if self._after_levels(col) else col.index
             out[col.index] = row[j] if j < len(row) else Cell("")
         if k:
-            notes.append(f"row has {len(self.levels) + k} item levels where the header has "
-                         f"{len(self.levels)}; its later cells were shifted back into place")
+            notes.append(say("SHIFTED", found=len(self.levels) + k, declared=len(self.levels)))
             lost = [c for c in self.fields if c.index + k >= len(row)]
             if lost and all(c in self.marks for c in lost) and usual_marks is not None:
                 kept = [out[c.index] for c in self.marks if c.index + k < len(row)]
@@ -344,9 +398,18 @@ class _Layout:
                 for col, cell in zip(self.marks, pattern, strict=True):
                     out[col.index] = cell
                 if any(C.is_mark(c.text) for c in kept):
-                        notes.append("the mark cell the shift pushed off the row was put back where "
-                                 "this catalog's rows have their empty one")
+                    notes.append(say("MARK_RESTORED"))
         return out, notes
+
+
+def _method_of_title(title: str) -> str | None:
+    """The method a catalog's title gives all its items: …主动公开…目录 → 主动 (依申请 alike);
+    None when it names both or neither."""
+    t = fold_wraps(title)
+    active, on_request = "主动公开" in t, "依申请公开" in t
+    if active != on_request:
+        return "主动" if active else "依申请"
+    return None
 
 
 def _restore_marks(kept: list[Cell], width: int, usual: tuple[bool, ...]) -> list[Cell]:
@@ -368,25 +431,79 @@ def _restore_marks(kept: list[Cell], width: int, usual: tuple[bool, ...]) -> lis
 # ---------------------------------------------------------------- main entry
 
 
-def build_catalog(table: RawTable, fmt: str = "text") -> Catalog:
-    """Read a RawTable into a Catalog of items (citations not yet attached)."""
+@dataclass(slots=True)
+class SectionRead:
+    """How one catalog of a table was read (for ``explain``): its title, the row of the whole
+    table its rows begin at, its header (rows counted from ``offset``), the rows read as its
+    items (rows of the whole table, one item each, in order) and its first item's index."""
+
+    title: str
+    offset: int
+    header: Header
+    data: list[int]
+    first_item: int
+
+
+def build_catalog(table: RawTable, fmt: str = "text",
+                  trace: list[SectionRead] | None = None) -> Catalog:
+    """Read a RawTable into a Catalog of items (citations not yet attached).
+
+    A table holding several catalogs, each under its own title row with its own header
+    (``（一）义务教育领域……目录``, ``（二）…``), is read section by section: the file stays
+    one catalog (its ``title`` the file's own title, else the first section's), and each item's
+    ``catalog`` names the section it was read in; ``source.row`` counts data rows through the
+    whole table.
+    """
     header = find_header(table)
     title = find_title(table, header.start)
     warnings = list(table.warnings)
     if not title:
         title = PurePath(table.file).stem
         warnings.append(f"no title above the table; the catalog is named after its file ({title})")
-    body = body_of(title)
-    layout = _Layout(table, header, title, body)
+    sections = find_sections(table, header)
+    items: list[DisclosureItem] = []
+    section_titles: list[str] = []
+    for n, (start, end, own_title) in enumerate(sections):
+        if n == 0:  # the first catalog: the table's own header, its rows up to the next title
+            part, part_header, end_row = table, header, end
+        else:  # a later one: its title row, its header, its rows
+            part = RawTable(table.file, table.rows[start:end], table.pages[start:end], None, [])
+            part_header, end_row = find_header(part), end - start
+        section_title = own_title or title
+        if len(sections) > 1:
+            section_titles.append(section_title)
+        data: list[int] = []
+        first = len(items)
+        items += _read_section(part, part_header, section_title, end_row, len(items), warnings,
+                               data, body_of(title))
+        if trace is not None:
+            offset = 0 if n == 0 else start
+            trace.append(SectionRead(section_title, offset, part_header,
+                                     [offset + i for i in data], first))
+    if len(sections) > 1:
+        warnings.append(f"the file holds {len(sections)} catalogs, read as sections: "
+                        + "；".join(section_titles))
+    return Catalog(title=title, body=body_of(title), file=table.file, items=items,
+                   warnings=warnings, format=fmt, sections=section_titles)
 
-    data: list[int] = []
-    for i in range(header.end, len(table.rows)):
+
+_SAME = frozenset({"同上", "同左", "同前", "同上。", "同左。", "同前。"})
+
+
+def _read_section(table: RawTable, header: Header, title: str, stop: int, before: int,
+                  warnings: list[str], data: list[int], file_body: str | None = None,
+                  ) -> list[DisclosureItem]:
+    """The items of one catalog's rows (``table.rows[header.end:stop]``); ``data`` gets the
+    rows read as items."""
+    body = body_of(title) or file_body  # a section's title may name only its field
+    number_col = header.first(C.NUMBER)
+    for i in range(header.end, min(stop, len(table.rows))):
         row = table.rows[i]
         texts = [_own(c).strip() for c in row if _own(c).strip()]
         if not texts:
             continue
         sig = _signature(row)
-        if sig in header.signatures or (layout.number_col and _own(_cell(row, layout.number_col.index)).strip() == "序号"):
+        if sig in header.signatures or (number_col and _own(_cell(row, number_col.index)).strip() == "序号"):
             continue  # a header repeated after a page break
         if len(set(texts)) == 1 and (_FOOTER.match(texts[0]) or _NOTE.match(texts[0])):
             warnings.append(f"skipped a note below the table: {texts[0][:40]}")
@@ -394,21 +511,26 @@ def build_catalog(table: RawTable, fmt: str = "text") -> Catalog:
         data.append(i)
     if not data:
         raise CatalogError(table.file, "has a catalog header but no rows below it", "no_table")
+    rows = [table.rows[i] for i in data]
+    inferred = _columns_from_cells(header, rows)
+    layout = _Layout(table, header, title, body)
 
-    layout.learn_marks([table.rows[i] for i in data])
+    layout.learn_marks(rows)
     shifts = {i: layout.shift_of(table.rows[i]) for i in data}
     patterns = Counter(layout.mark_pattern(table.rows[i]) for i in data if shifts[i] == 0
                        and any(C.is_mark(_own(c)) for c in table.rows[i]))
     usual_marks = patterns.most_common(1)[0][0] if patterns else None
+    splitters = _level_separators(layout, rows)
 
     items: list[DisclosureItem] = []
     prev_values: dict[int, str] = {}
     prev_slots: list[tuple[str, ...]] = []
     group: str | None = None
-    for n, i in enumerate(data, start=1):
+    for n, i in enumerate(data, start=before + 1):
         row = table.rows[i]
         k = shifts[i]
         cells, notes = layout.aligned(row, k, usual_marks)
+        notes = inferred + notes if not items else notes
 
         # The group: a row with its own number starts one; otherwise it continues.
         if layout.number_col is not None:
@@ -424,19 +546,26 @@ def build_catalog(table: RawTable, fmt: str = "text") -> Catalog:
         slot_cells: list[Cell] = []
         if layout.level_start is not None and layout.level_end is not None:
             slot_cells = [_cell(row, j) for j in range(layout.level_start, layout.level_end + 1 + k)]
+        for j, cell in enumerate(slot_cells):
+            if _state(cell) == "own" and fold_wraps(cell.text.strip()) in _SAME:
+                label = layout.levels[min(j, len(layout.levels) - 1)].label or "item level"
+                notes.append(say("SAME_AS_ABOVE", column=label, word=cell.text.strip()))
+                slot_cells[j] = Cell("", merged="up")
         content_col = layout.header.first(C.CONTENT)
         moved: str | None = None
         if content_col is not None and _state(cells[content_col.index]) == "empty":
             own_slots = [j for j, c in enumerate(slot_cells) if _state(c) == "own"]
             for j in own_slots:
                 if C.is_descriptive(slot_cells[j].text) and (j == len(slot_cells) - 1 or j > own_slots[0]):
-                    moved = " ".join(slot_cells[j].text.split())
+                    moved = join_lines(slot_cells[j].text)
                     slot_cells[j] = Cell("")
                     col_label = layout.levels[min(j, len(layout.levels) - 1)].label or "item level"
-                    notes.append(f"descriptive text in the {col_label} column was read as 公开内容")
+                    notes.append(say("CONTENT_FROM_LEVEL", column=col_label))
                     break
 
-        slots = _resolve_levels(slot_cells, prev_slots)
+        seps = [splitters.get(layout.level_start + j) if layout.level_start is not None else None
+                for j in range(len(slot_cells))]
+        slots = _resolve_levels(slot_cells, prev_slots, seps, notes)
         path = [name for slot in slots for name in slot]
         prev_slots = slots
 
@@ -444,6 +573,10 @@ def build_catalog(table: RawTable, fmt: str = "text") -> Catalog:
         for col in layout.fields:
             cell = cells[col.index]
             state = _state(cell)
+            if state == "own" and fold_wraps(cell.text.strip()) in _SAME and not col.mark:
+                notes.append(say("SAME_AS_ABOVE", column=col.label or col.field,
+                                 word=cell.text.strip()))
+                state = "up"
             if state == "own":
                 values[col.index] = cell.text
             elif state == "up" or (state == "empty" and continues):
@@ -456,7 +589,138 @@ def build_catalog(table: RawTable, fmt: str = "text") -> Catalog:
 
         items.append(layout_item(layout, values, path, group, n, table.pages[i] if i < len(table.pages) else None, notes))
 
-    return Catalog(title=title, body=body, file=table.file, items=items, warnings=warnings, format=fmt)
+    return items
+
+
+def find_sections(table: RawTable, header: Header) -> list[tuple[int, int, str | None]]:
+    """The catalogs a table holds, as (first row, end row, own title): the first from the top,
+    then one at every title row (one text across the row naming a catalog: …目录, …清单) that a
+    header row follows. One section when the table holds one catalog."""
+    rows = table.rows
+    starts: list[tuple[int, str]] = []
+    i = header.end
+    while i < len(rows):
+        texts = [_own(c).strip() for c in rows[i] if _own(c).strip()]
+        if len(texts) == 1 and _SECTION_TITLE.search(texts[0]) and len(texts[0]) <= 80:
+            nxt = next((j for j in range(i + 1, min(i + 4, len(rows)))
+                        if any(_own(c).strip() for c in rows[j])), None)
+            if nxt is not None and _header_like(rows[nxt]):
+                starts.append((i, " ".join(texts[0].split())))
+                i = nxt + 1
+                continue
+        i += 1
+    if not starts:
+        return [(0, len(rows), None)]
+    sections: list[tuple[int, int, str | None]] = [(0, starts[0][0], None)]
+    for n, (start, section_title) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(rows)
+        sections.append((start, end, section_title))
+    return sections
+
+
+_SECTION_TITLE = re.compile(r"目录|清单|一览表|事项表")
+
+
+def _header_like(row: Sequence[Cell]) -> bool:
+    fields = {C.header_field(t) for t in (_own(c) for c in row) if t.strip()}
+    fields.discard(None)
+    return len(fields) >= 2 and bool(fields & {C.NUMBER, C.LEVEL, C.CONTENT, C.BASIS})
+
+
+def _columns_from_cells(header: Header, rows: Sequence[Sequence[Cell]]) -> list[str]:
+    """Columns whose header names nothing known (or was cut short: ``公开``, an empty 序号
+    cell) read by what their cells hold, for fields the table has no column for; the notes."""
+    notes: list[str] = []
+    have = {c.field for c in header.columns}
+    for col in header.columns:
+        if col.field != "extra" or col.mark or (col.label and C.header_field(col.label)):
+            continue
+        if col.label and C.normalize_header(col.label) in C.known_names():
+            continue
+        texts = [_own(r[col.index]).strip() for r in rows
+                 if col.index < len(r) and _own(r[col.index]).strip()]
+        if len(texts) < 2 and not (texts and len(rows) == 1):
+            continue
+        votes: Counter[str] = Counter()
+        for t in texts:
+            kinds = C.looks_like(t) & {C.NUMBER, C.TIME, C.SUBJECT, C.CHANNELS, C.BASIS}
+            if len(kinds) == 1:
+                votes[next(iter(kinds))] += 1
+        if not votes:
+            continue
+        field, count = votes.most_common(1)[0]
+        if field in have or count * 10 < len(texts) * 8:
+            continue
+        if field == C.NUMBER and col.index != min(c.index for c in header.columns):
+            continue  # a 序号 column is the table's first
+        col.field = field
+        have.add(field)
+        notes.append(say("COLUMN_FROM_CELLS", column=col.index + 1, label=col.label or "no header",
+                         field=field))
+    return notes
+
+
+_LEVEL_SEPS = ("／", "/", "＼", "\\", "—", "－", ">", "＞", "-")
+_HEADER_SEP = re.compile(r"级\s*[／/＼\\—－>＞-]\s*[一二三四五六七八九\d]?级|[／/＼\\>＞]")
+
+
+def _level_separators(layout: _Layout, rows: Sequence[Sequence[Cell]]) -> dict[int, str]:
+    """The level columns whose cells hold several levels joined, and the separator: the
+    header says so (``公开事项(一级/二级)``), or most of the column's cells are joined by it."""
+    out: dict[int, str] = {}
+    for col in layout.levels:
+        texts = [_outside_titles(fold_wraps(_own(r[col.index]).strip())) for r in rows
+                 if col.index < len(r) and _own(r[col.index]).strip()]
+        if not texts:
+            continue
+        counts = {sep: sum(1 for t in texts if _joins(t, sep)) for sep in _LEVEL_SEPS}
+        sep, count = max(counts.items(), key=lambda kv: kv[1])
+        header_says = bool(_HEADER_SEP.search(col.label.split("(")[-1].split("（")[-1]))
+        if count and (header_says or (count * 2 > len(texts) and count >= 2)):
+            out[col.index] = sep
+    return out
+
+
+def _outside_titles(text: str) -> str:
+    """The text with what stands inside 《》 and brackets blanked (a / there joins no levels)."""
+    out, depth = [], 0
+    for ch in text:
+        if ch in "《（(〈<[【":
+            depth += 1
+        elif ch in "》）)〉>]】" and depth:
+            depth -= 1
+            out.append(" ")
+            continue
+        out.append(" " if depth else ch)
+    return "".join(out)
+
+
+def _joins(text: str, sep: str) -> bool:
+    """Does ``sep`` join names of at least two characters in ``text`` (never digits: 2023-2025)?"""
+    if sep not in text:
+        return False
+    parts = [p.strip() for p in text.split(sep)]
+    return all(len(p) >= 2 for p in parts) and not any(
+        a[-1:].isdigit() or b[:1].isdigit() for a, b in zip(parts, parts[1:], strict=False))
+
+
+def _split_joined(text: str, sep: str | None, notes: list[str]) -> tuple[str, ...]:
+    """A level cell's names: split at the column's separator outside 《》 and brackets."""
+    name = join_lines(text)
+    if sep is None:
+        return _split_level(name)
+    blank = _outside_titles(name)
+    if not _joins(blank, sep):
+        return _split_level(name)
+    cuts = [i for i in range(len(blank)) if blank.startswith(sep, i)]
+    parts, last = [], 0
+    for i in cuts:
+        parts.append(name[last:i].strip())
+        last = i + len(sep)
+    parts.append(name[last:].strip())
+    parts = [p for p in parts if p]
+    notes.append(say("LEVELS_SPLIT", text=name, count=len(parts), sep=sep))
+    return tuple(parts)
 
 
 def _cell(row: Sequence[Cell], index: int | None) -> Cell:
@@ -465,7 +729,9 @@ def _cell(row: Sequence[Cell], index: int | None) -> Cell:
     return row[index]
 
 
-def _resolve_levels(slot_cells: Sequence[Cell], prev: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
+def _resolve_levels(slot_cells: Sequence[Cell], prev: Sequence[tuple[str, ...]],
+                    seps: Sequence[str | None] = (), notes: list[str] | None = None,
+                    ) -> list[tuple[str, ...]]:
     """Level slots of a row, filled from the row above as a tree is (see module doc)."""
     states = [_state(c) for c in slot_cells]
     own = [j for j, s in enumerate(states) if s == "own"]
@@ -479,7 +745,8 @@ def _resolve_levels(slot_cells: Sequence[Cell], prev: Sequence[tuple[str, ...]])
     out: list[tuple[str, ...]] = []
     for j, (cell, s) in enumerate(zip(slot_cells, states, strict=True)):
         if s == "own":
-            out.append(_split_level(cell.text))
+            out.append(_split_joined(cell.text, seps[j] if j < len(seps) else None,
+                                     notes if notes is not None else []))
         elif s == "left":
             out.append(())
         elif j < first or s == "up":
@@ -499,7 +766,13 @@ def layout_item(layout: _Layout, values: dict[int, str], path: list[str], group:
         col = layout.first_of[field]
         if col is None or col.mark:
             return None
-        value = " ".join(values.get(col.index, "").split()) if field != C.BASIS else values.get(col.index, "").strip()
+        raw = values.get(col.index, "")
+        if field == C.BASIS:
+            value = raw.strip()  # as written: citations point into it
+        elif field == C.CONTENT:
+            value = " ".join(raw.split())  # as written, on one line
+        else:
+            value = join_lines(raw)  # names and values: wrap spaces folded
         return value or None
 
     def marked(field: str) -> list[str]:
@@ -511,18 +784,21 @@ def layout_item(layout: _Layout, values: dict[int, str], path: list[str], group:
     if not method and layout.single_method_col is not None:
         raw = values.get(layout.single_method_col.index, "")
         method = [layout.default_method] if C.is_mark(raw) else split_methods(raw)
+    if not method and layout.title_method is not None:
+        method = [layout.title_method]
+        warnings.append(say("METHOD_FROM_TITLE", method=layout.title_method))
     tiers = marked(C.TIER) or split_list(text_of(C.TIER))
     subject = text_of(C.SUBJECT)
     if subject is None and layout.first_of[C.SUBJECT] is not None:
         if layout.body:
             subject = layout.body
-            warnings.append(f"{SUBJECT_FILLED}; filled with the catalog's own body ({layout.body})")
+            warnings.append(say("SUBJECT_FILLED", body=layout.body))
         else:
-            warnings.append("公开主体 is empty and the catalog's title names no body")
+            warnings.append(say("SUBJECT_UNKNOWN"))
     extra = {}
     for col in layout.extras:
         if values.get(col.index, "").strip():
-            extra[col.label] = " ".join(values[col.index].split())
+            extra[col.label] = join_lines(values[col.index])
     basis = text_of(C.BASIS)
     content = text_of(C.CONTENT)
     channels = layout.first_of[C.CHANNELS]

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from catalog_graph.lexicon import header_words
 
+MIN_SEVERAL = 4  # header words a further table needs to be read as a catalog of its own
 _TITLE_WORDS = ("目录", "目錄", "清单", "一览表", "事项表", "标准目录")
 _WS = re.compile(r"\s+")
 

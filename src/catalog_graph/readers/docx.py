@@ -18,7 +18,7 @@ from pathlib import Path
 
 from catalog_graph.errors import CatalogError
 from catalog_graph.models import Cell, RawTable
-from catalog_graph.readers._select import header_score, pick_title
+from catalog_graph.readers._select import MIN_SEVERAL, header_score, names_catalog, pick_title
 from catalog_graph.readers.archive import check_archive
 from catalog_graph.readers.clean import clean_cell
 from catalog_graph.readers.rows import EMPTY, LEFT, MAX_COLS, MAX_ROWS, UP, split_preamble, trim
@@ -45,14 +45,31 @@ def read(path: Path, display: str) -> RawTable:
     k = best[3]
     if best[0] == 0:
         warnings.append("no table has catalog header words; read the largest")
+    # a catalog of its own before the best one (（一）… above it, （二）… above the best)
+    k = next(j for j, sc in enumerate(scored)
+             if j == k or (sc[0] >= max(MIN_SEVERAL, best[0] - 1) and j < k))
     start, rows = grids[k]
     width = max(len(r) for r in rows)
-    joined = 0
-    for _, more in grids[k + 1:]:
-        if max(len(r) for r in more) == width:
-            rows = rows + more
-            joined += 1
-    if joined:
+    joined = titled = 0
+    previous_end = start
+    for i, more in grids[k + 1:]:
+        between = [b for b in blocks[previous_end + 1:i] if isinstance(b, str)]
+        title = pick_title(between) if between else None
+        title = title if title and names_catalog(title) else None
+        same = max(len(r) for r in more) == width
+        if not same and not (title and header_score([[c.text for c in r] for r in more])
+                             >= MIN_SEVERAL):
+            continue
+        if title:  # （二）涉农补贴领域……目录 above the next table: a catalog of its own
+            rows = rows + [[Cell(title)]]
+            titled += 1
+        rows = rows + more
+        joined += 1
+        previous_end = i
+    if titled:
+        warnings.append(f"the document holds {titled + 1} catalog tables, each under its own "
+                        "title; read them all")
+    elif joined:
         warnings.append(f"joined {joined + 1} tables with the same {width} columns")
     if len(rows) > MAX_ROWS:
         warnings.append(f"the table has more than {MAX_ROWS} rows; read the first {MAX_ROWS}")

@@ -4,7 +4,11 @@ A government site wraps its catalog in banner, navigation and footer tables, oft
 inside a layout table, and may serve it as GB2312. The page is decoded by its BOM, then its
 ``<meta charset>`` (GB2312 and GBK read as their superset GB18030), then UTF-8 or GB18030. The
 catalog is the table whose own first rows (nested tables aside) carry the most catalog header
-words; a page where no table has at least two is refused as having no catalog table.
+words; a page where no table has at least two is refused as having no catalog table. A page
+holding several catalogs (``（一）义务教育领域……目录`` over one table, ``（二）…`` over the
+next) is read whole: every other table as sure of its header as the best one (within one
+header word, and at least four) follows, after a row holding its own title, so that layout
+reads each as a section; a table shown twice is read once.
 
 ``rowspan`` and ``colspan`` are laid out the way browsers do (a cell goes to the next free
 position; ``rowspan="0"`` runs to the end of its row group). A cell's text follows HTML
@@ -20,8 +24,8 @@ import re
 from pathlib import Path
 
 from catalog_graph.errors import CatalogError
-from catalog_graph.models import RawTable
-from catalog_graph.readers._select import header_score, pick_title
+from catalog_graph.models import Cell, RawTable
+from catalog_graph.readers._select import MIN_SEVERAL, header_score, names_catalog, pick_title
 from catalog_graph.readers.clean import clean_cell
 from catalog_graph.readers.rows import MAX_COLS, MAX_ROWS, Span, place, split_preamble, trim
 
@@ -45,28 +49,75 @@ def read(path: Path, display: str) -> RawTable:
                            f"{MAX_BYTES // (1024 * 1024)} MiB limit for a web page", "too_large")
     text = decode(path.read_bytes(), display)
     root = _parse(text, display)
-    best = None
-    best_key = (0, 0)
-    likely = 0
+    found = []
     for table in root.iter("table"):
         rows = _own_rows(table)
         head = [[_text(c, skip_tables=True) for c in _own_cells(tr)] for tr in rows[:8]]
-        key = (header_score(head), len(rows))
-        likely += key[0] >= MIN_SCORE
-        if key > best_key:
-            best, best_key = table, key
-    if best is None or best_key[0] < MIN_SCORE:
+        found.append((table, (header_score(head), len(rows))))
+    likely = [(t, key) for t, key in found if key[0] >= MIN_SCORE]
+    if not likely:
         raise CatalogError(display, "holds no catalog table (no table has catalog header words "
                            "such as 序号 公开事项 公开依据)", "no_table")
+    best, best_key = max(likely, key=lambda tk: tk[1])  # the first of the best
     warnings: list[str] = []
-    if likely > 1:
-        warnings.append(f"the page holds {likely} catalog-like tables; read the one with the most "
-                        "header words (then rows)")
-    preamble, rows = split_preamble(trim(_layout(best, warnings)))  # a title row in the table
-    if not rows:
+    # several catalogs: further tables as sure of their header, each under a title of its own
+    sure = [t for t, key in likely if t is best or key[0] >= max(MIN_SEVERAL, best_key[0] - 1)]
+    titles = [None] + [_title_between(t) for t in sure[1:]]
+    if not any(titles):
+        sure, titles = [best], [None]
+        if len(likely) > 1:
+            warnings.append(f"the page holds {len(likely)} catalog-like tables; read the one "
+                            "with the most header words (then rows)")
+    tables: list[tuple[str | None, list]] = []
+    seen: set[tuple[str, ...]] = set()
+    for n, table in enumerate(sure):
+        preamble, rows = split_preamble(trim(_layout(table, warnings)))
+        fingerprint = tuple(c.text for row in rows for c in row)
+        if not rows or fingerprint in seen:  # a page showing one table twice (print, mobile)
+            continue
+        seen.add(fingerprint)
+        title = _title(root, table, preamble) if n == 0 else (titles[n] or pick_title(preamble))
+        tables.append((title, rows))
+    if not tables:
         raise CatalogError(display, "holds an empty catalog table", "no_table")
-    return RawTable(file=display, rows=rows, pages=[None] * len(rows),
-                    title=_title(root, best, preamble), warnings=warnings)
+    title, rows = tables[0]
+    if len(tables) > 1:
+        warnings.append(f"the page holds {len(tables)} catalog tables; read them all, each "
+                        "under its own title")
+        rows = list(rows)
+        for sub_title, sub_rows in tables[1:]:
+            if sub_title:
+                rows.append([Cell(sub_title)])
+            rows.extend(sub_rows)
+    return RawTable(file=display, rows=rows, pages=[None] * len(rows), title=title,
+                    warnings=warnings)
+
+
+def _title_between(table) -> str | None:
+    """A later table's own title: its caption, or the text between the table before it and
+    this one, when it names a catalog."""
+    caption = table.find("caption")
+    if caption is not None and _text(caption):
+        return _text(caption).replace("\n", " ")
+    above: list[str] = []
+    node = table
+    while node is not None and len(above) < 6:
+        stop = False
+        for sib in node.itersiblings(preceding=True):
+            tag = sib.tag.lower() if isinstance(sib.tag, str) else ""
+            if tag == "table" or (isinstance(sib.tag, str) and sib.find(".//table") is not None):
+                stop = True
+                break
+            if tag in ("script", "style"):
+                continue
+            text = _text(sib)
+            if text:
+                above[:0] = text.split("\n")[-3:]
+        if stop or node.tag in ("body", "html"):
+            break
+        node = node.getparent()
+    title = pick_title(above)
+    return title if title and names_catalog(title) else None
 
 
 def decode(data: bytes, display: str) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from catalog_graph.errors import CatalogError
 from catalog_graph.models import Cell, RawTable
-from catalog_graph.readers._select import header_score, pick_title
+from catalog_graph.readers._select import MIN_SEVERAL, header_score, names_catalog, pick_title
 from catalog_graph.readers.archive import check_archive
 from catalog_graph.readers.clean import clean_cell
 from catalog_graph.readers.rows import EMPTY, LEFT, MAX_COLS, MAX_ROWS, UP, split_preamble, trim
@@ -36,27 +36,55 @@ def read(path: Path, display: str) -> RawTable:
         if not sheets:
             raise CatalogError(display, "holds no worksheet (a workbook of charts only?)", "no_table")
         warnings: list[str] = []
-        ws = _catalog_sheet(sheets, display, warnings)
-        try:
-            values, spans, notes = _sheet(wb, ws)
-        except Exception as exc:  # noqa: BLE001 - a broken part inside an intact zip
-            raise CatalogError(display, f"has a damaged worksheet '{ws.title}' ({type(exc).__name__})",
-                               "corrupt") from None
+        ws, sure = _catalog_sheet(sheets, display, warnings)
+        read = [(sheet, _read_sheet(wb, sheet, display)) for sheet in sure]
     finally:
         wb.close()
         handle.close()
-    rows = _with_merges(values, spans, notes)
+    rows, notes, preamble = next(r for sheet, r in read if sheet is ws)
     warnings.extend(notes)
-    rows = trim(rows)
-    preamble, rows = split_preamble(rows)
     if not rows:
         raise CatalogError(display, f"has no table on sheet '{ws.title}' (no row with two or more "
                            "filled cells)", "no_table")
-    if ws is not sheets[0]:
+    title = pick_title(preamble)
+    # several catalogs, one a sheet, each titled (…目录 above its table, or as the sheet's name)
+    titled = [(sheet, r, _sheet_title(sheet, r[2])) for sheet, r in read]
+    if len(titled) > 1 and all(t for _, _, t in titled[1:]):
+        first = titled[0]
+        rows, title = list(first[1][0]), first[2] or title
+        for _sheet, (more, more_notes, _), sheet_title in titled[1:]:
+            if more:
+                rows += [[Cell(sheet_title)]] + more
+                warnings.extend(more_notes)
+        warnings.append(f"the workbook holds {len(titled)} catalog sheets, each under its own "
+                        "title; read them all")
+    elif ws is not sheets[0]:
         warnings.append(f"read sheet '{ws.title}', the one holding the catalog, not the first "
                         f"sheet '{sheets[0].title}'")
-    return RawTable(file=display, rows=rows, pages=[None] * len(rows), title=pick_title(preamble),
+    return RawTable(file=display, rows=rows, pages=[None] * len(rows), title=title,
                     warnings=warnings)
+
+
+def _read_sheet(wb, ws, display: str) -> tuple[list, list[str], list[str]]:
+    """A sheet's rows (merges marked, edges trimmed, lines above the table removed), the
+    reader's notes and those lines."""
+    try:
+        values, spans, notes = _sheet(wb, ws)
+    except Exception as exc:  # noqa: BLE001 - a broken part inside an intact zip
+        raise CatalogError(display, f"has a damaged worksheet '{ws.title}' ({type(exc).__name__})",
+                           "corrupt") from None
+    rows = trim(_with_merges(values, spans, notes))
+    preamble, rows = split_preamble(rows)
+    return rows, notes, preamble
+
+
+def _sheet_title(ws, preamble: list[str]) -> str | None:
+    """A sheet's own catalog title: the line above its table naming a catalog, else the
+    sheet's name when it names one."""
+    title = pick_title(preamble)
+    if title and names_catalog(title):
+        return title
+    return ws.title if names_catalog(ws.title) else None
 
 
 def _open(handle, display: str):
@@ -73,9 +101,11 @@ def _open(handle, display: str):
 
 def _catalog_sheet(sheets: list, display: str, warnings: list[str]):
     """The sheet whose first rows look most like a catalog header (ties: the fuller sheet,
-    then the first); CatalogError when no sheet holds a table at all."""
+    then the first), and every sheet as sure of its header (within one header word, at least
+    four), in workbook order; CatalogError when no sheet holds a table at all."""
     best = None
     best_key: tuple[int, int, int] = (-1, -1, 0)
+    scores: list[tuple[object, int]] = []
     for index, ws in enumerate(sheets):
         probe: list[list[str]] = []
         try:
@@ -88,6 +118,7 @@ def _catalog_sheet(sheets: list, display: str, warnings: list[str]):
         if not wide:
             continue
         key = (header_score(probe, PROBE_ROWS), wide, -index)
+        scores.append((ws, key[0]))
         if key > best_key:
             best, best_key = ws, key
     if best is None:
@@ -95,7 +126,9 @@ def _catalog_sheet(sheets: list, display: str, warnings: list[str]):
                            "cells)", "no_table")
     if best_key[0] == 0:
         warnings.append(f"no sheet has catalog header words; read sheet '{best.title}'")
-    return best
+    sure = [ws for ws, score in scores
+            if ws is best or score >= max(MIN_SEVERAL, best_key[0] - 1)]
+    return best, sure
 
 
 def _sheet(wb, ws) -> tuple[list[list[str]], list[tuple[int, int, int, int]], list[str]]:

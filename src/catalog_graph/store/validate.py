@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog_graph.graph.namespaces import PREFIXES
-from catalog_graph.layout.table import SUBJECT_FILLED
+from catalog_graph.layout.repairs import REPAIRS
 from catalog_graph.models import item_reference
 
 SHAPES_FILE = "shapes.ttl"
@@ -213,6 +213,16 @@ def _short(iri: Any) -> str:
 
 # Each lists (catalog, row, number, item, …) rows: the item by its 序号 and name as well as its
 # data row; written to scan first and look details up last.
+SUBJECT_REPAIRS = ("SUBJECT_FILLED", "SUBJECT_UNKNOWN")  # an empty 公开主体, filled or not
+
+
+def _said(var: str, codes: tuple[str, ...]) -> str:
+    """A SPARQL test that the warning in ``var`` was written by one of the layout repairs
+    ``codes`` (layout/repairs.py): an item's warnings are strings, each repair's begins with
+    its template's fixed opening."""
+    return " || ".join(f'STRSTARTS({var}, "{REPAIRS[code].opening}")' for code in codes)
+
+
 _WHERE = """
   GRAPH ?g { ?i a cg:DisclosureItem }
   ?g dcterms:title ?catalog .
@@ -279,7 +289,7 @@ FINDINGS: list[tuple[str, str, str]] = [
     ("subject-filled-in", "items whose 公开主体 was filled in", f"""
         SELECT ?catalog ?row ?number ?item ?subject WHERE {{
           {{ SELECT ?i WHERE {{ ?i cg:warning ?w ; a cg:DisclosureItem .
-                               FILTER(STRSTARTS(?w, "{SUBJECT_FILLED}")) }} }}
+                               FILTER({_said("?w", SUBJECT_REPAIRS)}) }} }}
           {_WHERE}
           OPTIONAL {{ ?i cg:subject ?s }}
           BIND(COALESCE(?s, "(none)") AS ?subject)
@@ -287,7 +297,7 @@ FINDINGS: list[tuple[str, str, str]] = [
     ("item-warnings", "other item warnings", f"""
         SELECT ?catalog ?row ?number ?item ?warning WHERE {{
           {{ SELECT ?i ?warning WHERE {{ ?i cg:warning ?warning ; a cg:DisclosureItem .
-                                        FILTER(!STRSTARTS(?warning, "{SUBJECT_FILLED}")) }} }}
+                                        FILTER(!({_said("?warning", SUBJECT_REPAIRS)})) }} }}
           {_WHERE}
         }} ORDER BY ?catalog ?row ?warning"""),
 ]

@@ -35,11 +35,11 @@ from pathlib import Path
 from typing import Any
 
 from catalog_graph.errors import CatalogError
-from catalog_graph.models import RawTable
+from catalog_graph.models import CellBox, RawTable
 from catalog_graph.readers.pdf.chars import dedupe_chars, level_text
 from catalog_graph.readers.pdf.clip import clip_aware_layout
 from catalog_graph.readers.pdf.limits import FileBudget, FileTooBusy, PageTooBusy, content_forecast
-from catalog_graph.readers.pdf.models import PTable
+from catalog_graph.readers.pdf.models import PCell, PTable
 from catalog_graph.readers.pdf.settings import PdfSettings
 from catalog_graph.readers.pdf.stitch import as_cells, catalog_table, stitch
 from catalog_graph.readers.pdf.tables import tables_on_page
@@ -143,7 +143,27 @@ def read(path: Path, display: str,
         raise CatalogError(display, "holds no catalog table (its table has no row of two or more "
                            "cells)", "no_table")
     title = catalog_title(loose, main, preamble_rows)
-    return RawTable(file=display, rows=rows, pages=pages, title=title, warnings=warnings)
+    return RawTable(file=display, rows=rows, pages=pages, title=title, warnings=warnings,
+                    boxes=cell_boxes(refs, len(preamble_rows)))
+
+
+def cell_boxes(refs: list[list[PCell]], skipped: int) -> list[CellBox]:
+    """The box of every printed cell (and of each piece a page break cut), at the row and
+    column where it starts; rows counted after the ``skipped`` preamble rows."""
+    boxes: list[CellBox] = []
+    seen: set[int] = set()
+    for i, row in enumerate(refs):
+        for j, cell in enumerate(row):
+            if id(cell) in seen:
+                continue
+            seen.add(id(cell))
+            piece: PCell | None = cell
+            while piece is not None:
+                boxes.append(CellBox(piece.page, round(piece.x0, 2), round(piece.top, 2),
+                                     round(piece.x1, 2), round(piece.bottom, 2),
+                                     max(i - skipped, -1), j))
+                piece = piece.tail if piece.tail is not piece else None
+    return boxes
 
 
 def _open(path: Path, display: str):
