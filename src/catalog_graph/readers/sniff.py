@@ -65,6 +65,8 @@ _KINGSOFT = (".wps", ".et", ".dps")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SEVEN_ZIP = b"7z\xbc\xaf\x27\x1c"
 _RAR = b"Rar!\x1a\x07"
+_MAIL_HEADERS = (b"mime-version:", b"from:", b"subject:", b"date:", b"content-type:",
+                 b"message-id:", b"x-")  # a saved web page (.mht) starts as an e-mail
 _HTML_EXTENSIONS = (".html", ".htm", ".xhtml", ".shtml")
 _LEADING = b"\xef\xbb\xbf \t\r\n"  # a BOM and blank space before the first signature
 _ZIP = b"PK\x03\x04"
@@ -117,7 +119,8 @@ def detect_format(path: Path, display: str | None = None) -> str:
     probe = head.lstrip(_LEADING).lower()
     if probe.startswith(b"{\\rtf"):
         return "rtf"
-    if probe.startswith(b"mime-version:") or b"multipart/related" in probe[:2048]:
+    if probe.startswith(_MAIL_HEADERS) and (b"multipart/related" in probe or b"mime-version:" in probe
+                                            or b"text/html" in probe):
         return "mht"
     if b"urn:schemas-microsoft-com:office:spreadsheet" in probe or (
             b"<?mso-application" in probe and b"excel.sheet" in probe):
