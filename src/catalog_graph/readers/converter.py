@@ -216,8 +216,9 @@ def convert(path: Path, display: str, what: str, suffix: str, target_suffix: str
             if _converter is None or _converter.program != program:
                 if _converter is not None:
                     _converter.close()
+                else:
+                    atexit.register(shutdown)
                 _converter = Converter(program)
-                atexit.register(shutdown)
             converter = _converter
         converter.convert(source, target, filter_name, TIMEOUT if timeout is None else timeout)
         if not target.exists() or target.stat().st_size == 0:

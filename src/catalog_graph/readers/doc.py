@@ -18,7 +18,6 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from catalog_graph.errors import CatalogError
 from catalog_graph.models import RawTable
 from catalog_graph.readers import converter, docx
 
@@ -122,9 +121,3 @@ def _val(el, default: int) -> int:
     except ValueError:
         return default
 
-
-def ensure_reader(display: str) -> None:
-    """CatalogError when LibreOffice, which this reader needs, is not installed."""
-    if converter.soffice() is None:
-        raise CatalogError(display, converter.missing_message("a Word 97-2003 document"),
-                           "unsupported")
