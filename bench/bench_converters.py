@@ -57,7 +57,7 @@ class Unoserver:
     def __init__(self, python: str, work: Path) -> None:
         self.proc = subprocess.Popen([python, "-m", "unoserver.server", "--port", "2913",
                                       "--uno-port", "2912", "--user-installation",
-                                      (work / "uno-profile").as_uri()],
+                                      str(work / "uno-profile")],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                      start_new_session=True)
         self.proxy = xmlrpc.client.ServerProxy("http://127.0.0.1:2913", allow_none=True)
