@@ -60,7 +60,7 @@ EXPECTED: dict[str, tuple] = {
     "flate_bomb.pdf": ("error", "too_large", "MiB of content"),
     "drawing_storm.pdf": ("error", "too_large", "path segments"),
     "operand_pile.pdf": ("error", "no_table", "no ruled table"),
-    "text_named.pdf": ("error", "corrupt", "named .pdf but its content is not PDF"),
+    "text_named.pdf": ("items", 3, "named .pdf but holds text"),
     # xlsx
     "empty.xlsx": ("error", "empty", "is empty"),
     "truncated.xlsx": ("error", "corrupt", "truncated"),

@@ -355,12 +355,12 @@ def test_a_web_table_saved_as_xls_by_a_web_system_is_read_as_html(tmp_path):
     assert fmt == "html" and texts(t)[1][1] == "指南"
 
 
-def test_an_office_2003_xml_spreadsheet_is_refused_by_name(tmp_path):
+def test_an_empty_office_2003_xml_spreadsheet_is_read_as_one_and_holds_no_table(tmp_path):
     path = tmp_path / "catalog.xls"
     path.write_text('<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook/>', "utf-8")
     with pytest.raises(CatalogError) as err:
         read_table(path)
-    assert err.value.kind == "unsupported" and "Excel 2003 XML" in err.value.message
+    assert err.value.kind == "no_table" and "Excel 2003 XML" in err.value.message
 
 
 def test_a_sentence_mentioning_the_catalog_is_not_its_title(tmp_path):

@@ -79,12 +79,23 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE (atomically) instead of stdout.")
 def parse(input_file: Path, fmt: str, output: Path | None) -> None:
-    """One catalog (txt/tsv, pdf, xlsx, docx, html) → its items, with citations."""
+    """One catalog (txt/tsv, pdf, xlsx/xls/et/ods, docx/doc/wps/odt/rtf, html/mht) → its items,
+    with citations; an archive (zip, 7z, rar) → the items of every catalog inside it."""
     from catalog_graph.output import write_items
-    from catalog_graph.pipeline import parse_file
+    from catalog_graph.pipeline import parse_archive, parse_file
+    from catalog_graph.readers.sniff import archive_kind
 
     if not input_file.exists():
         fail(f"{input_file}: no such file")
+    if input_file.is_file() and archive_kind(input_file) is not None:  # every catalog inside
+        catalogs, notes = parse_archive(input_file)
+        write_items([item for c in catalogs for item in c.items], fmt, output)
+        for catalog in catalogs:
+            for warning in catalog.warnings:
+                click.echo(f"catalog-graph: warning: {catalog.file}: {warning}", err=True)
+        for note in notes:
+            click.echo(f"catalog-graph: note: {note}", err=True)
+        return
     catalog = parse_file(input_file)
     write_items(catalog.items, fmt, output)
     for warning in catalog.warnings:

@@ -40,6 +40,39 @@ def parse_file(path: Path, resolver: Resolver | None = None, display: str | None
     return catalog
 
 
+def parse_archive(path: Path, resolver: Resolver | None = None, display: str | None = None,
+                  citations: bool = True) -> tuple[list[Catalog], list[str]]:
+    """Read every catalog in an archive (.zip, .7z, .rar; archives inside it one level deep):
+    the catalogs, in member order, each with ``source.file`` ``archive.zip!/inner/path``, and
+    notes on the files skipped as holding no catalog. CatalogError when the archive is broken,
+    when a file in it that should hold a catalog is broken, or when it holds no catalog."""
+    import tempfile
+
+    from catalog_graph.errors import CatalogError
+    from catalog_graph.readers import archives
+
+    path = Path(path)
+    shown = display_name(display if display is not None else path)
+    catalogs: list[Catalog] = []
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="catalog-graph-archive-") as folder:
+        for found in archives.unpack(path, shown, Path(folder)):
+            if found.path is None:
+                notes.append(f"{found.display}: {found.note}")
+                continue
+            try:
+                catalogs.append(parse_file(found.path, resolver, found.display, citations))
+            except CatalogError as exc:
+                if exc.kind not in archives.NO_CATALOG_KINDS:
+                    raise
+                notes.append(f"{found.display}: skipped, holds no catalog: {exc.message}")
+    if not catalogs:
+        raise CatalogError(shown, "is an archive holding no catalog ("
+                           + "; ".join(n.removeprefix(shown + archives.SEPARATOR) for n in notes)
+                           + ")" if notes else "is an empty archive", "no_table")
+    return catalogs, notes
+
+
 def attach_citations(catalog: Catalog, resolver: Resolver | None = None) -> None:
     """Find and resolve the citations in every item's basis (cells cited once per text)."""
     cache: dict[str, list[Citation]] = {}

@@ -21,6 +21,7 @@ from catalog_graph.graph.iris import Iris
 from catalog_graph.graph.rdf import key_text
 from catalog_graph.models import Catalog
 from catalog_graph.pipeline import graph_parts, parse_file
+from catalog_graph.readers import archives
 from catalog_graph.resolve.resolver import Resolver
 
 
@@ -45,9 +46,36 @@ def failed_entry(display: str, error: str, cacheable: bool) -> Entry:
                  cacheable=cacheable)
 
 
+def skipped_entry(display: str, note: str) -> Entry:
+    """The entry of a file in an archive that holds no catalog (a cover letter): no items,
+    and why it was skipped."""
+    empty = b""
+    return Entry(report=FileResult(display, warnings=[f"skipped, holds no catalog: {note}"]).report(),
+                 blobs={name: empty for name in _BLOBS})
+
+
+_BLOBS = ("items", "nquads", "turtle", "jsonld", "graphml_nodes", "graphml_edges", "gexf_nodes",
+          "gexf_edges", "nodelink_nodes", "nodelink_edges")
+
+
 def convert(display: str, path: Path, setup: Setup) -> Entry:
     """One input → its cache entry. A file that cannot be read is a failed entry, cached
-    (the same bytes fail again); an internal error is one too, but not cached."""
+    (the same bytes fail again); an internal error is one too, but not cached. An input named
+    ``archive.zip!/inner/path`` whose path is that archive is the file inside it, unpacked
+    into a temporary folder; one that holds no catalog is skipped with a note."""
+    member = archives.split(display, path)
+    if member is None:
+        return _convert(display, path, setup, in_archive=False)
+    archive_display, chain = member
+    with tempfile.TemporaryDirectory(prefix="catalog-graph-member-") as folder:
+        try:
+            inner = archives.member_file(path, archive_display, chain, Path(folder))
+        except CatalogError as exc:
+            return failed_entry(display, str(exc), cacheable=True)
+        return _convert(display, inner, setup, in_archive=True)
+
+
+def _convert(display: str, path: Path, setup: Setup, in_archive: bool) -> Entry:
     iris = Iris(setup.base)
     try:
         # a fresh resolver per file: resolution never depends on which files came before
@@ -56,6 +84,8 @@ def convert(display: str, path: Path, setup: Setup) -> Entry:
         parts = graph_parts(catalog, iris, resolver)
         report = _report(display, catalog, parts.triples)
     except CatalogError as exc:
+        if in_archive and exc.kind in archives.NO_CATALOG_KINDS:
+            return skipped_entry(display, exc.message)
         return failed_entry(display, str(exc), cacheable=True)
     except Exception as exc:  # noqa: BLE001 - one bad input must not stop the others
         return failed_entry(display, f"{display}: internal error: {type(exc).__name__}: {exc}",

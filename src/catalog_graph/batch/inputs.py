@@ -4,11 +4,10 @@ A file named on the command line is always an input (so that a wrong one is repo
 silently dropped). Folders are searched recursively, following links to folders once, and a
 file found in one is an input when
 
-- its extension is a catalog's (``.txt .tsv .csv .pdf .xlsx .xlsm .docx .html .htm …``, and
-  ``.xls``/``.doc``, which web systems use for HTML exports and which otherwise get a clear
-  "save it as .xlsx" error), or
-- its first bytes say PDF, a workbook or Word document (a zip with ``xl/`` or ``word/``), or
-  a web page, whatever its name
+- its extension is a catalog's (``.txt .tsv .csv .pdf .xlsx .xlsm .xls .et .ods .docx .doc
+  .wps .odt .rtf .html .htm .mht …``), or
+- its first bytes say PDF, a workbook or Word document (a zip with ``xl/`` or ``word/``, an
+  OpenDocument file, an Office 97-2003 file), RTF or a web page, whatever its name
 
 (both as the format detector judges them: ``readers.sniff.looks_like_catalog``), and it is not
 hidden or temporary: names starting with ``.`` (``.DS_Store``, anything in a
@@ -16,18 +15,36 @@ hidden or temporary: names starting with ``.`` (``.DS_Store``, anything in a
 ``#x#``) and partial downloads (``.tmp .part .crdownload .swp .bak``). The output folder is
 never searched. Inputs are sorted by the path shown for them (the folder as given, then the
 path below it), so the order never depends on the file system or on the order of arguments.
+
+An archive (.zip, .7z, .rar, or one by its content; :mod:`catalog_graph.readers.archives`) is
+not one input but one per file in it that may hold a catalog, archives inside it opened one
+level deep: ``附件.zip!/附件2-主动公开事项目录.xls``, whose path is the archive's (the member is
+unpacked where it is converted). The files that are read in-process in milliseconds (text,
+web pages, workbooks, .odt, .docx) are read once here: an archive none of whose files holds a
+catalog is one failed input ("holds no catalog", with what each file was), not a row of
+skipped ones; otherwise its files that hold none (a cover letter) are converted and reported as
+skipped, with a note. An archive that cannot be opened is a failed input too.
 """
 
 from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from catalog_graph.errors import CatalogError
 from catalog_graph.paths import display_name
-from catalog_graph.readers.sniff import CATALOG_SUFFIXES, looks_like_catalog
+from catalog_graph.readers import archives, read_table
+from catalog_graph.readers.sniff import (
+    ARCHIVE_SUFFIXES,
+    CATALOG_SUFFIXES,
+    archive_kind,
+    detect_format,
+    looks_like_catalog,
+)
 
 __all__ = ["CATALOG_SUFFIXES", "Scan", "collect_inputs", "is_skipped_name", "scan_inputs"]
 
@@ -40,7 +57,9 @@ class Scan:
     """What a search of the inputs found: catalog files, and folders that could not be listed."""
 
     files: list[tuple[str, Path]] = field(default_factory=list)  # (display path, path)
-    unlisted: list[tuple[str, str]] = field(default_factory=list)  # (display path, why)
+    # (display path, why): folders that cannot be listed, archives that cannot be opened or
+    # hold no catalog
+    unlisted: list[tuple[str, str]] = field(default_factory=list)
 
 
 def is_skipped_name(name: str) -> bool:
@@ -77,11 +96,55 @@ def scan_inputs(paths: Iterable[Path], exclude: Path | None = None) -> Scan:
         for path, display, error in _walk(arg, excluded):
             if error is not None:
                 scan.unlisted.append((display_name(display), error))
-            elif looks_like_catalog(path):
+            elif looks_like_catalog(path) or (path.suffix.lower() in ARCHIVE_SUFFIXES
+                                              or archive_kind(path) is not None):
                 keep(path, display)
-    scan.files = sorted(((display, path) for path, display in found.items()), key=lambda t: t[0])
+    for path, display in found.items():
+        if not path.is_file() or archive_kind(path) is None:
+            scan.files.append((display, path))
+            continue
+        inside, why = archive_inputs(path, display)
+        if why is not None:
+            scan.unlisted.append((display, why))
+        scan.files.extend((member, path) for member in inside)
+    scan.files.sort(key=lambda t: t[0])
     scan.unlisted.sort()
     return scan
+
+
+_READ_HERE = frozenset({"text", "html", "mht", "xlsx", "xls", "ods", "odt", "spreadsheetml",
+                        "docx"})
+"""Formats read in milliseconds in this process: read while the inputs are found, to know
+whether an archive holds a catalog at all."""
+
+
+def archive_inputs(path: Path, display: str) -> tuple[list[str], str | None]:
+    """The display paths of the files of an archive that are inputs, or why the archive
+    gives none (see the module docstring)."""
+    with tempfile.TemporaryDirectory(prefix="catalog-graph-scan-") as folder:
+        try:
+            found = archives.unpack(path, display, Path(folder))
+        except CatalogError as exc:
+            return [], exc.message
+        inputs = [f.display for f in found if f.path is not None]
+        reasons = [f"{f.display.removeprefix(display + archives.SEPARATOR)}: {f.note}"
+                   for f in found if f.path is None]
+        for f in found:
+            if f.path is None:
+                continue
+            try:
+                if detect_format(f.path, f.display) not in _READ_HERE:
+                    return inputs, None  # a .doc, .rtf or PDF: its conversion will tell
+                read_table(f.path, f.display)
+                return inputs, None
+            except CatalogError as exc:
+                if exc.kind not in archives.NO_CATALOG_KINDS:
+                    return inputs, None  # a broken file: its conversion says so
+                reasons.append(f"{f.display.removeprefix(display + archives.SEPARATOR)}: "
+                               f"{exc.message}")
+    if not found:
+        return [], "is an empty archive"
+    return [], "is an archive holding no catalog (" + "; ".join(sorted(reasons)) + ")"
 
 
 def collect_inputs(paths: Iterable[Path], exclude: Path | None = None) -> list[tuple[str, Path]]:

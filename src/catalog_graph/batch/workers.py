@@ -8,6 +8,11 @@ library, the kernel's out-of-memory killer) does not stop the build: the tasks i
 running are run again one at a time in a fresh pool, and the one that kills its worker again
 yields :class:`Died`. Workers exit when the build's process goes away (a killed build leaves no
 orphans). ``catalog_graph.batch.cluster`` runs the same tasks on a Dask cluster.
+
+Each worker process keeps its own long-lived LibreOffice for the Word 97-2003 and RTF inputs
+(:mod:`catalog_graph.readers.converter`): started by the first such input the worker converts,
+restarted by the next one if it dies or hangs, stopped when the worker exits, and killed with
+the worker's when the build's process goes away.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from catalog_graph.readers import converter
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,7 @@ def _watch_parent(parent: int) -> None:
     def watch() -> None:
         while True:
             if os.getppid() != parent:
+                converter.shutdown()  # its LibreOffice must not outlive it
                 os._exit(1)
             time.sleep(0.5)
 

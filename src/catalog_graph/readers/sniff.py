@@ -11,11 +11,23 @@ Two questions are asked of it, with the same signatures of each format:
   judged from its directory only when its end record declares a sane one) or a web page's.
 
 A file's content decides over its name: web systems export HTML as ``.xls``, crawls save
-PDFs as ``.download``. Only the first bytes (and a zip's directory) are read.
+PDFs as ``.download``, a text catalog goes out as ``.pdf``, a .doc is really RTF or .docx.
+Only the first bytes, a zip's directory and an OLE file's directory are read:
+
+- OLE (``D0 CF 11 E0``): a ``Workbook``/``Book`` stream is an .xls (password-protected when a
+  FILEPASS record comes before the first EOF), a ``WordDocument`` stream a .doc (FIB flag
+  fEncrypted), an ``EncryptedPackage`` a password-protected .xlsx/.docx; a directory olefile
+  cannot read is a damaged file. Kingsoft's .et and .wps are these formats under other names.
+- zip: ``mimetype`` → OpenDocument (.ods/.odt), ``xl/`` → xlsx, ``word/`` → docx, else an
+  archive of files (:func:`archive_kind`, read by :mod:`catalog_graph.readers.archives`);
+  ``7z`` and ``Rar!`` signatures are archives too.
+- ``{\rtf`` → RTF; ``MIME-Version:`` or ``multipart/related`` → a saved web page (.mht);
+  ``urn:schemas-microsoft-com:office:spreadsheet`` → Excel 2003 XML; a leading tag → HTML.
 """
 
 from __future__ import annotations
 
+import struct
 import zipfile
 from pathlib import Path
 
@@ -28,19 +40,33 @@ EXTENSIONS = {
     ".xlsx": "xlsx", ".xlsm": "xlsx",
     ".docx": "docx",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
+    ".xls": "xls", ".et": "xls", ".ods": "ods", ".odt": "odt",
+    ".doc": "doc", ".wps": "doc", ".rtf": "rtf", ".mht": "mht", ".mhtml": "mht",
 }
 """Extension → the format a file's name claims."""
 
-CATALOG_SUFFIXES = frozenset(EXTENSIONS) | {".xls", ".doc"}
-"""The extensions a folder search reads whatever the content: the formats' own, and
-``.xls``/``.doc``, which web systems use for HTML exports and which otherwise get a clear
-"save it as .xlsx" error."""
+CATALOG_SUFFIXES = frozenset(EXTENSIONS)
+"""The extensions a folder search reads whatever the content."""
+
+ARCHIVE_SUFFIXES = frozenset({".zip", ".7z", ".rar"})
+"""The extensions of archives a folder search opens (an archive is also known by its content)."""
 
 DESCRIPTIONS = {"text": "text", "pdf": "a PDF", "xlsx": "an Excel workbook",
-                "docx": "a Word document", "html": "a web page"}
+                "docx": "a Word document", "html": "a web page",
+                "xls": "an Excel 97-2003 workbook", "doc": "a Word 97-2003 document",
+                "ods": "an OpenDocument spreadsheet", "odt": "an OpenDocument text",
+                "rtf": "an RTF document", "mht": "a saved web page (MHT)",
+                "spreadsheetml": "an Excel 2003 XML spreadsheet"}
 """Format → how a message names what a file holds."""
 
-_OFFICE_EXTENSIONS = (".xlsx", ".xlsm", ".docx")
+_OFFICE_EXTENSIONS = (".xlsx", ".xlsm", ".docx", ".ods", ".odt")
+_BINARY_FORMATS = ("pdf", "xlsx", "docx", "xls", "doc", "ods", "odt")  # never read as text
+_KINGSOFT = (".wps", ".et", ".dps")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SEVEN_ZIP = b"7z\xbc\xaf\x27\x1c"
+_RAR = b"Rar!\x1a\x07"
+_MAIL_HEADERS = (b"mime-version:", b"from:", b"subject:", b"date:", b"content-type:",
+                 b"message-id:", b"x-")  # a saved web page (.mht) starts as an e-mail
 _HTML_EXTENSIONS = (".html", ".htm", ".xhtml", ".shtml")
 _LEADING = b"\xef\xbb\xbf \t\r\n"  # a BOM and blank space before the first signature
 _ZIP = b"PK\x03\x04"
@@ -79,28 +105,128 @@ def detect_format(path: Path, display: str | None = None) -> str:
             if ext in _OFFICE_EXTENSIONS:
                 return EXTENSIONS[ext]  # the reader says how it is broken
             raise CatalogError(name, "is a damaged zip archive, not a catalog", "corrupt") from None
-        kind = _office_format(names)
+        kind = _office_format(names, path)
         if kind is not None:
             return kind
-        raise CatalogError(name, "is a zip archive that is neither a workbook nor a Word document",
-                           "unsupported")
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise CatalogError(name, "is a legacy Office file (.xls/.doc); save it as .xlsx or .docx",
+        raise CatalogError(name, "is a zip archive of files, not one catalog: parse or build "
+                           "reads the catalogs inside it", "unsupported")
+    if head.startswith(_OLE):
+        return _ole_format(path, name)
+    if head.startswith((_SEVEN_ZIP, _RAR)):
+        raise CatalogError(name, f"is a {'7z' if head.startswith(_SEVEN_ZIP) else 'RAR'} archive of "
+                           "files, not one catalog: parse or build reads the catalogs inside it",
                            "unsupported")
     probe = head.lstrip(_LEADING).lower()
-    if b"<?mso-application" in probe:  # Office 2003 XML, often named .xls or .doc
-        kind = "Excel 2003 XML spreadsheet" if b"excel.sheet" in probe else "Word 2003 XML document"
-        raise CatalogError(name, f"is an {kind}; save it as .xlsx or .docx", "unsupported")
+    if probe.startswith(b"{\\rtf"):
+        return "rtf"
+    if probe.startswith(_MAIL_HEADERS) and (b"multipart/related" in probe or b"mime-version:" in probe
+                                            or b"text/html" in probe):
+        return "mht"
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in probe or (
+            b"<?mso-application" in probe and b"excel.sheet" in probe):
+        return "spreadsheetml"
+    if b"<?mso-application" in probe:  # Word 2003 XML, sometimes named .doc
+        raise CatalogError(name, "is a Word 2003 XML document; save it as .docx", "unsupported")
     if probe.startswith((*_WEB_PAGE, b"<?xml")) or (
         ext in _HTML_EXTENSIONS and probe.startswith(b"<")
     ) or (probe.startswith(b"<") and any(t in probe for t in (b"<table", b"<body", b"<meta", b"<head"))):
         return "html"  # a web page, also one saved as .xls or .doc by a web system
-    if ext in EXTENSIONS and EXTENSIONS[ext] not in ("pdf", "xlsx", "docx"):
+    if ext in EXTENSIONS and EXTENSIONS[ext] not in _BINARY_FORMATS:
         return EXTENSIONS[ext]
-    if ext in (".pdf", *_OFFICE_EXTENSIONS):
+    if ext in EXTENSIONS and _binary(head):  # a binary file whose first bytes are no known kind
+        if ext in _KINGSOFT:
+            raise CatalogError(name, f"is a Kingsoft (WPS Office) {ext} file in a format no reader "
+                               "understands (not the Word or Excel binary format WPS usually "
+                               "writes); save it as .docx or .xlsx in WPS", "unsupported")
         kind = EXTENSIONS[ext]
-        raise CatalogError(name, f"is named {ext} but its content is not {kind.upper()}", "corrupt")
-    return "text"
+        raise CatalogError(name, f"is named {ext} but its content is not {DESCRIPTIONS[kind]}",
+                           "corrupt")
+    if ext in _KINGSOFT and _binary(head):
+        raise CatalogError(name, f"is a Kingsoft (WPS Office) {ext} file in a format no reader "
+                           "understands; save it as .docx or .xlsx in WPS", "unsupported")
+    return "text"  # text under any name (a catalog exported as .xls or .pdf): the text reader
+
+
+def _binary(head: bytes) -> bool:
+    """Whether the first bytes are binary data rather than text (NULs outside UTF-16)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    return b"\0" in head
+
+
+def archive_kind(path: Path) -> str | None:
+    """``zip``, ``7z`` or ``rar`` when the file is an archive of files by its content (a zip
+    that is no workbook, Word document or OpenDocument file), else None."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return None
+    if head.startswith(_SEVEN_ZIP):
+        return "7z"
+    if head.startswith(_RAR):
+        return "rar"
+    if head.startswith((_ZIP, b"PK\x05\x06")):
+        if oversized_directory(path) is not None:
+            return "zip"  # the archive reader refuses it, saying why
+        try:
+            names = _zip_names(path)
+        except ZIP_ERRORS:
+            return "zip" if path.suffix.lower() == ".zip" else None
+        return "zip" if _office_format(names, path) is None else None
+    return None
+
+
+def _ole_format(path: Path, name: str) -> str:
+    """``xls`` or ``doc`` for an OLE compound file (Kingsoft .et/.wps included), or the
+    CatalogError that says what else it is: password-protected, damaged, another OLE file."""
+    import io
+
+    import olefile
+
+    try:
+        data = path.read_bytes()
+        ole = olefile.OleFileIO(io.BytesIO(data))
+        streams = {"/".join(e) for e in ole.listdir(streams=True, storages=True)}
+        if "EncryptedPackage" in streams:
+            raise CatalogError(name, "is a password-protected Excel workbook or Word document; "
+                               "save it without a password", "encrypted")
+        for stream in ("Workbook", "Book"):
+            if stream in streams:
+                if _biff_encrypted(ole.openstream(stream).read()):
+                    raise CatalogError(name, "is a password-protected Excel 97-2003 workbook; "
+                                       "save it without a password", "encrypted")
+                return "xls"
+        if "WordDocument" in streams:
+            fib = ole.openstream("WordDocument").read(12)
+            if len(fib) < 12 or struct.unpack_from("<H", fib, 0)[0] != 0xA5EC:
+                raise CatalogError(name, "is a damaged Word 97-2003 document (no valid file "
+                                   "information block)", "corrupt")
+            if struct.unpack_from("<H", fib, 10)[0] & 0x0100:  # fEncrypted
+                raise CatalogError(name, "is a password-protected Word 97-2003 document; save "
+                                   "it without a password", "encrypted")
+            return "doc"
+    except CatalogError:
+        raise
+    except Exception:  # noqa: BLE001 - olefile raises anything on a broken directory
+        raise CatalogError(name, "is a truncated or damaged Office 97-2003 file (its OLE "
+                           "structure is broken)", "corrupt") from None
+    raise CatalogError(name, "is an Office 97-2003 file that is neither a workbook nor a Word "
+                       "document (a PowerPoint file?)", "unsupported")
+
+
+def _biff_encrypted(stream: bytes) -> bool:
+    """Whether a BIFF workbook stream has a FILEPASS record (0x002F) among its globals, before
+    their EOF record (0x000A)."""
+    pos = 0
+    while pos + 4 <= len(stream):
+        record, size = struct.unpack_from("<HH", stream, pos)
+        if record == 0x002F:
+            return True
+        if record == 0x000A:
+            return False
+        pos += 4 + size
+    return False
 
 
 def name_mismatch(path: Path, fmt: str) -> str | None:
@@ -130,9 +256,11 @@ def looks_like_catalog(path: Path) -> bool:
         if oversized_directory(path) is not None:  # millions of parts: no catalog, not read
             return False
         try:
-            return _office_format(_zip_names(path)) is not None
+            return _office_format(_zip_names(path), path) is not None
         except ZIP_ERRORS:
             return False
+    if head.startswith(_OLE) or probe.startswith(b"{\\rtf"):
+        return True
     return probe[:256].lower().startswith(_WEB_PAGE)
 
 
@@ -142,8 +270,19 @@ def _zip_names(path: Path) -> list[str]:
         return zf.namelist()
 
 
-def _office_format(names: list[str]) -> str | None:
-    """The Office format whose parts a zip archive holds: ``xl/`` → xlsx, ``word/`` → docx."""
+def _office_format(names: list[str], path: Path | None = None) -> str | None:
+    """The Office format whose parts a zip archive holds: ``xl/`` → xlsx, ``word/`` → docx,
+    ``mimetype`` (read from ``path``) → ods or odt."""
+    if "mimetype" in names and path is not None:
+        try:
+            with zipfile.ZipFile(path) as zf:
+                mimetype = zf.read("mimetype")[:100]
+        except (*ZIP_ERRORS, KeyError):
+            mimetype = b""
+        if mimetype.endswith(b"opendocument.spreadsheet"):
+            return "ods"
+        if mimetype.endswith(b"opendocument.text"):
+            return "odt"
     if any(n.startswith("xl/") for n in names):
         return "xlsx"
     if any(n.startswith("word/") for n in names):
