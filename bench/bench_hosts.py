@@ -61,16 +61,19 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--work", type=Path, default=Path("/tmp/catalog-graph-hosts"))
     parser.add_argument("--compress", default=None)
+    parser.add_argument("--corpus", type=Path, default=None,
+                        help="an existing folder of catalogs instead of a generated corpus")
     args = parser.parse_args()
     why = netns_unavailable()
     if why:
         print(f"cannot run: {why}", file=sys.stderr)
         return 2
     args.work.mkdir(parents=True, exist_ok=True)
-    corpus = args.work / f"corpus-{args.catalogs}"
-    ensure_corpus(corpus, args.catalogs, args.seed)
+    corpus = args.corpus or args.work / f"corpus-{args.catalogs}"
+    if args.corpus is None:
+        ensure_corpus(corpus, args.catalogs, args.seed)
     os.environ.setdefault("PYTHONPATH", str(HERE.parent / "src"))
-    cluster = Cluster(args.work)
+    cluster = Cluster(args.work if args.corpus is None else args.corpus.parent)
     extra = ["--compress", args.compress] if args.compress else []
     timings: dict[int, list[float]] = {1: [], 2: []}
     items = 0
