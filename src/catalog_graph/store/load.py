@@ -72,12 +72,13 @@ class StoreLoader:
     """
 
     def __init__(self, out_dir: Path, keys: dict[str, str] | None = None,
-                 piece: int = PIECE) -> None:
-        """``keys``: every input's graph IRI → its cache key (None: load everything)."""
+                 piece: int | None = None) -> None:
+        """``keys``: every input's graph IRI → its cache key (None: load everything);
+        ``piece``: bytes per bulk load (default :data:`PIECE`)."""
         self.path = out_dir / STORE_DIR
         self.tmp = out_dir / f"{_NEW}{os.getpid()}"
         self.old = out_dir / f"{_OLD}{os.getpid()}"
-        self.piece = piece
+        self.piece = piece or PIECE
         shutil.rmtree(self.tmp, ignore_errors=True)
         self.reused = self._checkpoint(keys or {})  # graph IRI → key, already in the new store
         self.manifest: dict[str, str] = {}  # what the new store holds
