@@ -210,7 +210,10 @@ def to_networkx(out_dir: str | Path = "out") -> networkx.MultiDiGraph:
     """
     import networkx as nx
 
-    return nx.read_graphml(Path(out_dir) / "graph.graphml", force_multigraph=True)
+    from catalog_graph.atomic import open_read
+
+    with open_read(Path(out_dir) / "graph.graphml") as data:  # or its .gz, .zst
+        return nx.read_graphml(data, force_multigraph=True)
 
 
 def diff(old: str | Path | Catalog, new: str | Path | Catalog) -> CatalogDiff:

@@ -243,8 +243,18 @@ def viz(directory: Path, output: Path, max_nodes: int, focus: str | None, top: i
 @click.option("--laws", "laws", metavar="DIR", type=click.Path(path_type=Path),
               help="Your own folder of law texts, laid out as the LawRefBook collection (Markdown, "
                    "one file per law and version): each cited article's text is attached.")
+@click.option("--formats", "formats_text", default="all", show_default=True, metavar="LIST",
+              help="What to write, comma-separated: jsonl (items.jsonl), nq, ttl, nt, jsonld, "
+                   "graphml, gexf, nodelink (graph.*), csv (items.csv, citations.csv, "
+                   "regulations.csv), store (store/, which query, validate and serve read), or "
+                   "all. report.json is always written.")
+@click.option("--compress", type=click.Choice(["none", "gzip", "zstd"]), default="none",
+              show_default=True,
+              help="Write the text outputs compressed (NAME.gz, NAME.zst); report.json and "
+                   "store/ stay as they are.")
 def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, scheduler: str | None,
-          base: str | None, authority: tuple[Path, ...], laws: Path | None) -> None:
+          base: str | None, authority: tuple[Path, ...], laws: Path | None, formats_text: str,
+          compress: str) -> None:
     """Files and folders of catalogs → the graph in DIR: items.jsonl, graph.nq, graph.ttl,
     graph.nt, graph.jsonld, graph.graphml, graph.gexf, graph.nodelink.json, store/,
     report.json.
@@ -255,6 +265,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, schedule
     """
     from rich.console import Console
 
+    from catalog_graph.batch.assemble import parse_formats
     from catalog_graph.batch.build import build as run_build
     from catalog_graph.batch.progress import BarProgress, Progress, summary_table
     from catalog_graph.graph.iris import DEFAULT_BASE, check_base
@@ -264,6 +275,10 @@ def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, schedule
         base = check_base(base or DEFAULT_BASE)
     except ValueError as exc:
         fail(str(exc))
+    try:
+        formats = parse_formats(formats_text)
+    except ValueError as exc:
+        fail(f"--formats {formats_text}: {exc}")
     if out_dir.exists() and not out_dir.is_dir():
         fail(f"{out_dir}: is a file, not a folder")
     missing = [str(p) for p in inputs if not os.path.lexists(p)]
@@ -274,8 +289,10 @@ def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, schedule
     if problem:
         fail(f"{out_dir}: cannot write the output folder ({problem})")
     progress = BarProgress() if sys.stderr.isatty() else Progress()
-    summary = run_build([as_typed_anywhere(p) for p in inputs], out_dir, workers=workers, base=base, scheduler=scheduler,
-                        progress=progress, authority=authority, laws=laws)
+    summary = run_build([as_typed_anywhere(p) for p in inputs], out_dir, workers=workers,
+                        base=base, scheduler=scheduler, progress=progress, authority=authority,
+                        laws=laws, formats=formats,
+                        compress=None if compress == "none" else compress)
     for entry in summary.failed:
         click.echo(f"catalog-graph: error: {entry['error']}", err=True)
     Console(soft_wrap=True).print(summary_table(summary))

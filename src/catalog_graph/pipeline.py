@@ -16,7 +16,7 @@ from typing import Any
 
 from catalog_graph.graph.files import Pieces, catalog_pieces
 from catalog_graph.graph.iris import Iris
-from catalog_graph.graph.rdf import catalog_quads, jsonld_graphs, nquads, turtle_body
+from catalog_graph.graph.rdf import catalog_quads, graph_text
 from catalog_graph.layout.table import build_catalog
 from catalog_graph.models import Catalog, Citation, Regulation
 from catalog_graph.output import item_json, table_rows
@@ -113,16 +113,16 @@ class GraphParts:
 def graph_parts(catalog: Catalog, iris: Iris, resolver: Resolver) -> GraphParts:
     """One catalog (parsed with ``resolver``) → its parts of every graph output."""
     part = catalog_quads(catalog, iris)
-    lines = nquads(part.quads)
+    text = graph_text(part.quads)
     regulations = [resolver.regulation(reg_id) for reg_id in sorted(part.regulations)]
     items_jsonl = "".join(item_json(item) + "\n" for item in catalog.items).encode("utf-8")
-    turtle, jsonld = turtle_body(part.quads), jsonld_graphs(part.quads)
     pieces = catalog_pieces(catalog, iris)
     items_csv, citations_csv, citing = table_rows(catalog)
     return GraphParts(
         items_csv=items_csv, citations_csv=citations_csv, citing=citing,
-        items_jsonl=items_jsonl, nquads=b"".join(lines), triples=len(lines), turtle=turtle,
-        jsonld=jsonld, pieces=pieces, regulations=[r for r in regulations if r is not None],
+        items_jsonl=items_jsonl, nquads=text.nquads, triples=text.triples,
+        turtle=text.turtle, jsonld=text.jsonld, pieces=pieces,
+        regulations=[r for r in regulations if r is not None],
         provisions=part.provisions, concepts=part.concepts, time_limits=part.time_limits,
         cited={c.regulation for item in catalog.items for c in item.citations
                if c.regulation is not None},

@@ -74,16 +74,19 @@ def load_graph(directory: Path) -> networkx.MultiDiGraph:
 
     import networkx as nx
 
+    from catalog_graph.atomic import find_variant, open_read
+
     directory = Path(directory)
-    path = directory / "graph.graphml"
     if not directory.is_dir():
         raise CatalogError(str(directory), "no such folder (run `catalog-graph build` first)",
                            "missing")
-    if not path.is_file():
+    path = find_variant(directory / "graph.graphml")  # or .gz, .zst (build --compress)
+    if path is None:
         raise CatalogError(str(directory), "no graph.graphml here (run `catalog-graph build` "
                                            "first)", "missing")
     try:
-        return nx.read_graphml(path, force_multigraph=True)
+        with open_read(path) as data:
+            return nx.read_graphml(data, force_multigraph=True)
     except (ElementTree.ParseError, nx.NetworkXError, OSError, ValueError, KeyError) as exc:
         raise CatalogError(str(path), f"cannot read the graph ({exc})", "unreadable") from None
 

@@ -48,7 +48,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from catalog_graph.batch.assemble import Assembly, remove_leftovers
+from catalog_graph.atomic import COMPRESSIONS
+from catalog_graph.batch.assemble import DEFAULT_FORMATS, FORMATS, Assembly, remove_leftovers
 from catalog_graph.batch.cache import Cache, Entry, content_digest, entry_key, fingerprint
 from catalog_graph.batch.cluster import run_dask
 from catalog_graph.batch.convert import convert, convert_data, convert_file, failed_entry
@@ -97,7 +98,8 @@ def _plan(scan_files: list[tuple[str, Path]], unlisted: list[tuple[str, str]], c
 def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
           base: str = DEFAULT_BASE, scheduler: str | None = None,
           progress: Progress | None = None,
-          authority: Iterable[Path | str] = (), laws: Path | str | None = None) -> BuildSummary:
+          authority: Iterable[Path | str] = (), laws: Path | str | None = None,
+          formats: Iterable[str] = DEFAULT_FORMATS, compress: str | None = None) -> BuildSummary:
     """Build the graph of every catalog under ``inputs`` into ``out_dir``.
 
     ``workers``: processes converting inputs (default: the number of cores; 1: this process).
@@ -109,11 +111,22 @@ def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
     ``authority``: authority files (or folders of them) read after the built-in ones.
     ``laws``: a folder of the user's law texts (LawRefBook layout): each cited article's text
     goes on its provision node (``cg:articleText``) in the regulations graph.
+    ``formats``: the outputs to write (names of :data:`~catalog_graph.batch.assemble.FORMATS`;
+    report.json always); what an earlier build wrote and this one does not is removed.
+    ``compress``: None, "gzip" or "zstd": every text output but report.json written compressed,
+    as NAME.gz or NAME.zst.
     Raises CatalogError when there is no input at all, when an authority file cannot be read,
     when another build is writing ``out_dir``, or when the cluster cannot be used; failed
     inputs are reported, not raised.
     """
     started = time.monotonic()
+    chosen = set(formats)
+    if chosen - set(FORMATS) or not chosen:
+        raise ValueError(f"unknown formats {sorted(chosen - set(FORMATS))}; choose among "
+                         f"{', '.join(FORMATS)}")
+    formats = tuple(f for f in FORMATS if f in chosen)
+    if compress not in (None, *COMPRESSIONS):
+        raise ValueError(f"unknown compression {compress!r}; one of {', '.join(COMPRESSIONS)}")
     progress = progress or Progress()
     iris = Iris(base)
     out_dir = Path(out_dir)
@@ -136,7 +149,8 @@ def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
         summary = BuildSummary(out_dir, inputs=len(plan))
         progress.start(len(plan))
         keys = {iris.catalog(item.display): item.key for item in plan if item.key is not None}
-        assembly = Assembly(out_dir, summary, progress, iris, keys, laws=texts)
+        assembly = Assembly(out_dir, summary, progress, iris, keys, laws=texts, formats=formats,
+                            compress=compress)
         try:
             _convert_and_assemble(plan, cache, assembly, setup, fp, workers, scheduler)
             assembly.finish(iris)

@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -42,7 +41,7 @@ from catalog_graph.resolve.authority import env_authority_paths
 
 CACHE_DIR = ".cache"
 ENTRIES_DIR = "entries"
-_MAGIC = b"catalog-graph cache entry 1\n"
+_MAGIC = b"catalog-graph cache entry 2\n"  # 2: blobs compressed with zstd, not zlib
 _CHUNK = 1 << 20
 
 BLOBS = ("items", "nquads", "turtle", "jsonld", "graphml_nodes", "graphml_edges", "gexf_nodes",
@@ -52,7 +51,7 @@ BLOBS = ("items", "nquads", "turtle", "jsonld", "graphml_nodes", "graphml_edges"
 _NOT_READ_BY_BUILD = ("queries", "shapes.ttl")
 
 # libraries whose version can change what a file is read as
-_LIBRARIES = ("pyoxigraph", "jieba", "pdfplumber", "pdfminer.six", "openpyxl", "python-docx",
+_LIBRARIES = ("pyoxigraph", "zstandard", "jieba", "pdfplumber", "pdfminer.six", "openpyxl", "python-docx",
               "lxml", "networkx")
 
 
@@ -142,7 +141,10 @@ class Entry:
 
     def to_bytes(self) -> bytes:
         """The entry as stored: a header line, JSON, compressed blobs, a SHA-256 of it all."""
-        packed = [(name, zlib.compress(self.blobs[name], 1)) for name in BLOBS
+        import zstandard
+
+        compressor = zstandard.ZstdCompressor(level=1)  # ~10x zlib's speed at its level 1
+        packed = [(name, compressor.compress(self.blobs[name])) for name in BLOBS
                   if self.blobs.get(name)]
         header = json.dumps({
             "report": self.report, "cacheable": self.cacheable,
@@ -179,9 +181,12 @@ class Entry:
         body = data[:-32]
         header = cls.peek(body)
         offset = cls._header_span(body)[1]
+        import zstandard
+
+        decompressor = zstandard.ZstdDecompressor()
         blobs = {}
         for name, size in header["blobs"]:
-            blobs[name] = zlib.decompress(body[offset:offset + size])
+            blobs[name] = decompressor.decompress(body[offset:offset + size])
             offset += size
         return cls(
             report=header["report"], cacheable=header["cacheable"], blobs=blobs,
@@ -237,9 +242,11 @@ class Cache:
             data = self.path(key).read_bytes()
         except OSError:
             return None
+        import zstandard
+
         try:
             return Entry.from_bytes(data)
-        except (ValueError, KeyError, TypeError, zlib.error, UnicodeDecodeError):
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError, zstandard.ZstdError):
             return None
 
     def has(self, key: str) -> bool:

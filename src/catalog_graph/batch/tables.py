@@ -27,9 +27,11 @@ _REGULATION = CITATION_COLUMNS.index("regulation")
 class Tables:
     """The three tables of a build being written (see the module docstring)."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, compress: str | None = None) -> None:
+        """``compress``: None, "gzip" or "zstd" (see :class:`~catalog_graph.atomic.AtomicFile`)."""
         self.out_dir = out_dir
-        self.items = AtomicFile(out_dir / "items.csv")
+        self.compress = compress
+        self.items = AtomicFile(out_dir / "items.csv", compress=compress)
         self.items.write(BOM + csv_rows([ITEM_COLUMNS]))
         # citation rows wait here for their labels (a temporary name the next build cleans up)
         self.spool, self.spool_name = temporary_beside(out_dir / "citations.csv")
@@ -47,7 +49,7 @@ class Tables:
     def finish(self, regulations: Mapping[str, Regulation]) -> None:
         """Write citations.csv with every label, and regulations.csv; commit all three."""
         self.spool.close()
-        with AtomicFile(self.out_dir / "citations.csv") as out, \
+        with AtomicFile(self.out_dir / "citations.csv", compress=self.compress) as out, \
                 open(self.spool_name, encoding="utf-8", newline="") as spool:
             out.write(BOM + csv_rows([CITATION_COLUMNS]))
             batch: list[list[str]] = []
@@ -69,7 +71,7 @@ class Tables:
                          r.date or "", "" if r.in_force is None else str(r.in_force).lower(),
                          r.replaced_by or "", str(r.in_authority).lower(),
                          self.items_citing[rid], self.catalogs_citing[rid]])
-        with AtomicFile(self.out_dir / "regulations.csv") as out:
+        with AtomicFile(self.out_dir / "regulations.csv", compress=self.compress) as out:
             out.write(BOM + csv_rows([REGULATION_COLUMNS, *rows]))
         self.items.commit()
 

@@ -27,6 +27,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -56,12 +57,20 @@ GEXF_HEAD = (
 # --------------------------------------------------------------------------- XML text
 
 
+_ESCAPED_TEXT = re.compile(r"[&<>]")
+_ESCAPED_ATTR = re.compile(r"[&<>\"\n\r\t]")
+
+
 def _text(value: str) -> str:
+    if _ESCAPED_TEXT.search(value) is None:  # most values: nothing to escape
+        return value
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _attr(value: str) -> str:
     """An attribute value, quoted, its line breaks and tabs kept (as character references)."""
+    if _ESCAPED_ATTR.search(value) is None:
+        return '"' + value + '"'
     return '"' + (_text(value).replace('"', "&quot;").replace("\n", "&#10;")
                   .replace("\r", "&#13;").replace("\t", "&#09;")) + '"'
 
@@ -77,6 +86,8 @@ def _type(value: Any) -> str:
 
 
 def _value(value: Any) -> str:
+    if value.__class__ is str:
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -87,6 +98,7 @@ def _value(value: Any) -> str:
 _SIMPLE = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 
 
+@lru_cache(maxsize=4096)
 def _key_id(scope: str, name: str) -> str:
     """The id declaring attribute ``name`` of nodes or edges (the same in every piece)."""
     if _SIMPLE.fullmatch(name):
@@ -163,8 +175,11 @@ def pieces(nodes: Iterable[tuple[str, Mapping[str, Any]]],
     return out
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # as json.dumps with these
+
+
 def _json_line(value: Mapping[str, Any]) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + ",\n"
+    return _JSON.encode(value) + ",\n"
 
 
 def catalog_pieces(catalog: Catalog, iris: Iris) -> Pieces:
@@ -229,21 +244,28 @@ class GraphFiles:
     """``graph.graphml``, ``graph.gexf`` and ``graph.nodelink.json`` assembled from pieces (see
     the module docstring)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path,
+                 formats: Iterable[str] = ("graphml", "gexf", "nodelink")) -> None:
+        """``formats``: the files to be written (the pieces of the others are dropped)."""
         self.folder = Path(folder)
         self.attributes: dict[tuple[str, str], set[str]] = {}
         self.edges = 0
-        self._spools = {name: _Spool(self.folder, f"graph.{name}")
-                        for name in ("graphml_nodes", "graphml_edges", "gexf_nodes", "gexf_edges",
-                                     "nodelink_nodes", "nodelink_edges")}
+        self._spools = {f"{fmt}_{part}": _Spool(self.folder, f"graph.{fmt}_{part}")
+                        for fmt in formats for part in ("nodes", "edges")}
 
     def add(self, piece: Pieces, attributes: Iterable[tuple[str, str, str]] | None = None) -> None:
         """Append one piece (``attributes``: its attribute types, when it came from the cache)."""
         for scope, name, kind in (piece.attributes if attributes is None else attributes):
             self.attributes.setdefault((scope, name), set()).add(kind)
         spools = self._spools
-        spools["graphml_nodes"].write(piece.graphml_nodes)
-        spools["graphml_edges"].write(piece.graphml_edges)
+        if "graphml_nodes" in spools:
+            spools["graphml_nodes"].write(piece.graphml_nodes)
+            spools["graphml_edges"].write(piece.graphml_edges)
+        if "nodelink_nodes" in spools:
+            spools["nodelink_nodes"].write(piece.nodelink_nodes)
+            spools["nodelink_edges"].write(piece.nodelink_edges)
+        if "gexf_nodes" not in spools:
+            return
         spools["gexf_nodes"].write(piece.gexf_nodes)
         if piece.gexf_edges:
             parts = piece.gexf_edges.split(_EDGE_ID)
@@ -253,8 +275,6 @@ class GraphFiles:
                 out.append(part)
                 self.edges += 1
             spools["gexf_edges"].write(b"".join(out))
-        spools["nodelink_nodes"].write(piece.nodelink_nodes)
-        spools["nodelink_edges"].write(piece.nodelink_edges)
 
     def _declared(self) -> list[tuple[str, str, str]]:
         """(scope, name, type) of every attribute; a name seen with several types is a string."""

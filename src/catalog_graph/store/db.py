@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from catalog_graph.atomic import find_variant, open_read
 from catalog_graph.errors import CatalogError
 from catalog_graph.graph.namespaces import PREFIXES
 
@@ -37,7 +38,8 @@ T = TypeVar("T")
 
 
 def load_store(nquads_path: Path, store_dir: Path) -> int:
-    """Bulk-load an N-Quads file into a new store at ``store_dir`` (replacing any); its size."""
+    """Bulk-load an N-Quads file (or its .gz or .zst, as ``build --compress`` writes it) into a
+    new store at ``store_dir`` (replacing any); its size."""
     import pyoxigraph as ox
 
     store_dir = Path(store_dir)
@@ -47,7 +49,8 @@ def load_store(nquads_path: Path, store_dir: Path) -> int:
     try:
         store = ox.Store(str(tmp))
         # lenient: skip re-validating IRIs, which pyoxigraph checked when the quads were made
-        store.bulk_load(path=str(nquads_path), format=ox.RdfFormat.N_QUADS, lenient=True)
+        with open_read(Path(nquads_path)) as data:
+            store.bulk_load(input=data, format=ox.RdfFormat.N_QUADS, lenient=True)
         store.flush()
         size = len(store)
         del store  # closes the database before it moves
@@ -70,6 +73,9 @@ def open_store(directory: Path) -> ox.Store:
         raise CatalogError(str(directory), "no such folder (run `catalog-graph build` first)",
                            "missing")
     if not (path / "CURRENT").is_file():
+        if find_variant(directory / "graph.nq") is not None:
+            raise CatalogError(str(directory), "no store/ here: it was built without one (run "
+                               "`catalog-graph build` with store among its --formats)", "missing")
         raise CatalogError(str(directory), "no store/ here (run `catalog-graph build` first)",
                            "missing")
     try:
