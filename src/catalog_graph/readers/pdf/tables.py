@@ -11,22 +11,20 @@ from __future__ import annotations
 
 import statistics
 from bisect import bisect_right
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from catalog_graph.readers.pdf.cell_text import fill_text
 from catalog_graph.readers.pdf.grid import table_grid
 from catalog_graph.readers.pdf.limits import PageTooBusy
-from catalog_graph.readers.pdf.models import PTable
+from catalog_graph.readers.pdf.models import PageObjects, PTable
 from catalog_graph.readers.pdf.settings import PdfSettings
 
-if TYPE_CHECKING:
-    from pdfplumber.page import Page
 
-
-def tables_on_page(page: Page, chars: list[dict[str, Any]], settings: PdfSettings
+def tables_on_page(page: PageObjects, chars: list[dict[str, Any]], settings: PdfSettings
                    ) -> tuple[list[PTable], list[dict[str, Any]]]:
     """The page's ruled tables with their cells' text, and the characters outside them
-    (``PageTooBusy`` when its rulings are too many to cross)."""
+    (``PageTooBusy`` when its rulings are too many to cross). ``page`` is what either engine
+    read on it: its edges are where the rulings are looked for."""
     from pdfplumber.table import TableSettings
 
     finder = _finder_class()(page, TableSettings.resolve(settings.table_finder()), settings)
