@@ -72,20 +72,27 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
+PDF_ENGINE = click.option(
+    "--pdf-engine", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium", show_default=True,
+    help="Engine reading PDF pages: PDFium (fast) or pdfplumber (pdfminer: the reference). "
+         "Both give the same items.")
+
+
 @main.command()
 @click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "csv"]), default="jsonl",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE (atomically) instead of stdout.")
-def parse(input_file: Path, fmt: str, output: Path | None) -> None:
+@PDF_ENGINE
+def parse(input_file: Path, fmt: str, output: Path | None, pdf_engine: str) -> None:
     """One catalog (txt/tsv, pdf, xlsx, docx, html) → its items, with citations."""
     from catalog_graph.output import write_items
     from catalog_graph.pipeline import parse_file
 
     if not input_file.exists():
         fail(f"{input_file}: no such file")
-    catalog = parse_file(input_file)
+    catalog = parse_file(input_file, pdf_settings={"engine": pdf_engine})
     write_items(catalog.items, fmt, output)
     for warning in catalog.warnings:
         click.echo(f"catalog-graph: warning: {input_file}: {warning}", err=True)
@@ -199,8 +206,9 @@ def viz(directory: Path, output: Path, max_nodes: int, focus: str | None, top: i
               type=click.Path(path_type=Path),
               help="Another authority file (or a directory of them), read after the built-in "
                    "one; repeatable.")
+@PDF_ENGINE
 def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, scheduler: str | None,
-          base: str | None, authority: tuple[Path, ...]) -> None:
+          base: str | None, authority: tuple[Path, ...], pdf_engine: str) -> None:
     """Files and folders of catalogs → the graph in DIR: items.jsonl, graph.nq, graph.ttl,
     graph.nt, graph.jsonld, graph.graphml, graph.gexf, graph.nodelink.json, store/,
     report.json.
@@ -231,7 +239,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, schedule
         fail(f"{out_dir}: cannot write the output folder ({problem})")
     progress = BarProgress() if sys.stderr.isatty() else Progress()
     summary = run_build([as_typed_anywhere(p) for p in inputs], out_dir, workers=workers, base=base, scheduler=scheduler,
-                        progress=progress, authority=authority)
+                        progress=progress, authority=authority, pdf_engine=pdf_engine)
     for entry in summary.failed:
         click.echo(f"catalog-graph: error: {entry['error']}", err=True)
     Console(soft_wrap=True).print(summary_table(summary))

@@ -96,7 +96,7 @@ def _plan(scan_files: list[tuple[str, Path]], unlisted: list[tuple[str, str]], c
 def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
           base: str = DEFAULT_BASE, scheduler: str | None = None,
           progress: Progress | None = None,
-          authority: Iterable[Path | str] = ()) -> BuildSummary:
+          authority: Iterable[Path | str] = (), pdf_engine: str = "pdfium") -> BuildSummary:
     """Build the graph of every catalog under ``inputs`` into ``out_dir``.
 
     ``workers``: processes converting inputs (default: the number of cores; 1: this process).
@@ -106,6 +106,8 @@ def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
     ``scheduler``: the address of a Dask scheduler to convert the inputs on instead.
     ``progress`` hears of each input as it is assembled, and of the steps after.
     ``authority``: authority files (or folders of them) read after the built-in ones.
+    ``pdf_engine``: the engine reading PDF pages, ``"pdfium"`` or ``"pdfplumber"`` (the same
+    items; see :class:`~catalog_graph.readers.pdf.PdfSettings`).
     Raises CatalogError when there is no input at all, when an authority file cannot be read,
     when another build is writing ``out_dir``, or when the cluster cannot be used; failed
     inputs are reported, not raised.
@@ -117,7 +119,7 @@ def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
     extra = expand_paths(authority)
     for path in extra:
         read_authority_file(path)  # a bad file stops the build here, not in every input
-    setup = Setup(base, tuple(str(p) for p in extra))
+    setup = Setup(base, tuple(str(p) for p in extra), pdf_engine)
     scan = scan_inputs(inputs, exclude=out_dir)
     if not scan.files and not scan.unlisted:
         raise CatalogError(", ".join(str(p) for p in inputs) or ".", "no catalog files found",
@@ -164,7 +166,8 @@ def _tasks(plan: list[_Input], setup: Setup, fp: str,
             except OSError:
                 yield index, Done(convert_file((item.display, str(item.path), setup)))
                 continue
-            yield index, (item.display, item.path.suffix, data, setup.base, authority, fp)
+            yield index, (item.display, item.path.suffix, data, setup.base, authority, fp,
+                          setup.pdf_engine)
         else:
             yield index, (item.display, str(item.path), setup)
 

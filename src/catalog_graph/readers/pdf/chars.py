@@ -34,19 +34,25 @@ def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[di
     """
     if tolerance <= 0:
         raise ValueError("tolerance must be positive")
-    kept: dict[tuple[str, str, float, int, int], tuple[float, float]] = {}
+    kept: dict[tuple[str, str, float], dict[tuple[int, int], tuple[float, float]]] = {}
     out = []
+    floor = math.floor
     for ch in chars:
         key = (ch["text"], ch["fontname"], round(ch["size"], 3))
         x0, top = ch["x0"], ch["top"]
         if not (math.isfinite(x0) and math.isfinite(top)):  # a damaged page: no double of any
             out.append(ch)
             continue
-        col, row = math.floor(x0 / tolerance), math.floor(top / tolerance)
-        if any((place := kept.get((*key, col + dx, row + dy))) is not None
+        col, row = floor(x0 / tolerance), floor(top / tolerance)
+        squares = kept.get(key)
+        if squares is None:  # the first of its kind on the page
+            kept[key] = {(col, row): (x0, top)}
+            out.append(ch)
+            continue
+        if any((place := squares.get((col + dx, row + dy))) is not None
                and abs(x0 - place[0]) <= tolerance and abs(top - place[1]) <= tolerance
                for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
             continue
-        kept.setdefault((*key, col, row), (x0, top))
+        squares.setdefault((col, row), (x0, top))
         out.append(ch)
     return out
