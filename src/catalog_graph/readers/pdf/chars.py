@@ -34,7 +34,7 @@ def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[di
     """
     if tolerance <= 0:
         raise ValueError("tolerance must be positive")
-    kept: dict[tuple[str, str, float], dict[tuple[int, int], tuple[float, float]]] = {}
+    kept: dict[tuple[str, str, float], dict[int, dict[int, tuple[float, float]]]] = {}
     out = []
     floor = math.floor
     for ch in chars:
@@ -44,15 +44,26 @@ def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[di
             out.append(ch)
             continue
         col, row = floor(x0 / tolerance), floor(top / tolerance)
-        squares = kept.get(key)
-        if squares is None:  # the first of its kind on the page
-            kept[key] = {(col, row): (x0, top)}
+        columns = kept.get(key)  # column → row → the place kept there
+        if columns is None:  # the first of its kind on the page
+            kept[key] = {col: {row: (x0, top)}}
             out.append(ch)
             continue
-        if any((place := squares.get((col + dx, row + dy))) is not None
-               and abs(x0 - place[0]) <= tolerance and abs(top - place[1]) <= tolerance
-               for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
+        double = False
+        for dx in (-1, 0, 1):
+            rows = columns.get(col + dx)
+            if rows is None:
+                continue
+            for dy in (-1, 0, 1):
+                place = rows.get(row + dy)
+                if (place is not None and abs(x0 - place[0]) <= tolerance
+                        and abs(top - place[1]) <= tolerance):
+                    double = True
+                    break
+            if double:
+                break
+        if double:
             continue
-        squares.setdefault((col, row), (x0, top))
+        columns.setdefault(col, {}).setdefault(row, (x0, top))
         out.append(ch)
     return out

@@ -185,6 +185,7 @@ def _xobject_kinds(resources: dict[str, Any]) -> dict[str, str]:
 _TOKEN = re.compile(rb"\((?:[^()\\]|\\.)*\)|<<|>>|<[0-9A-Fa-f\s]*>|%[^\r\n]*|"
                     rb"/[^\s()<>\[\]{}/%]*|[^\s()<>\[\]{}/%]+|[\[\]]|[()<>{}]", re.S)
 _ESCAPE = re.compile(rb"\\(?:[0-7]{1,3}|\r\n|[\r\n]|.)", re.S)
+_NUMERIC = frozenset(b"0123456789+-.")
 _SEGMENT_OPS = {b"m", b"l", b"c", b"v", b"y", b"re"}
 _SHOW_OPS = {b"TJ", b"Tj", b"'", b'"'}
 _NARGS: dict[bytes, int] = {}
@@ -220,7 +221,16 @@ def scan_content(data: bytes, budget: PageBudget, max_operands: int,
     stack: list[Any] = []
     array: list[Any] | None = None
     depth = 0  # inside a dictionary (a marked-content property list)
+    numeric = _NUMERIC
     for token in _TOKEN.findall(data):
+        if token[0] in numeric and not depth:  # most tokens: an operand, a number
+            if array is not None:
+                array.append(None)
+            else:
+                if len(stack) >= max_operands:
+                    del stack[0]
+                stack.append(token)
+            continue
         first = token[:1]
         if depth:
             if token == b"<<":
@@ -345,20 +355,17 @@ def _chars(pdfium: Any, page: Any, height: float,
         objects: dict[int, tuple[Any, ...]] = {}
         fonts: dict[int, tuple[str, float, float]] = {}
         out: list[dict[str, Any]] = []
-        get_object = pdfium.FPDFText_GetTextObject
+        get_object = _as_address(pdfium.FPDFText_GetTextObject)
         get_unicode = pdfium.FPDFText_GetUnicode
         get_origin = pdfium.FPDFText_GetCharOrigin
         get_box = pdfium.FPDFText_GetLooseCharBox
-        def address(pointer: Any) -> int:
-            return ctypes.cast(pointer, ctypes.c_void_p).value or 0
-
         for i in range(count):
-            obj = get_object(text_page, i)
-            if not obj:  # a space or line break PDFium made up
+            key = get_object(text_page, i)
+            if not key:  # a space or line break PDFium made up
                 continue
-            key = address(obj)
             info = objects.get(key)
             if info is None:
+                obj = pdfium.FPDFText_GetTextObject(text_page, i)
                 info = objects[key] = _text_object(pdfium, text_page, i, obj, fonts, descents)
             code = get_unicode(text_page, i)
             if code == 0 or 0xD800 <= code <= 0xDFFF or code == 0xFFFE:
@@ -389,6 +396,12 @@ def _chars(pdfium: Any, page: Any, height: float,
         return out
     finally:
         pdfium.FPDFText_ClosePage(text_page)
+
+
+def _as_address(function: Any) -> Any:
+    """The PDFium function, returning its object as an address (an int) to key a cache by."""
+    proto = ctypes.CFUNCTYPE(ctypes.c_void_p, *function.argtypes)
+    return proto(ctypes.cast(function, ctypes.c_void_p).value)
 
 
 def _text_object(pdfium: Any, text_page: Any, index: int, obj: Any,
