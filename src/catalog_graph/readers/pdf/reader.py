@@ -1,6 +1,10 @@
-"""PDF catalogs with pdfplumber: ruled tables as offices print them.
+"""PDF catalogs: ruled tables as offices print them.
 
-Each page is read as a reader of the printout sees it, one step per module:
+Each page's characters and drawings are read by an engine (``settings.engine``): PDFium
+(``pdfium``, in C, the default) or pdfminer under pdfplumber (``clip``, in Python, the
+reference), which give the later steps the same objects; a page PDFium cannot read as pdfminer
+would is read by pdfminer. Each page is then read as a reader of the printout sees it, one step
+per module:
 
 - **visible text only** (``clip``): pdfminer's interpreter is extended to follow clipping
   paths, so the glyphs a printer clips away are dropped (LibreOffice and Excel draw the whole
