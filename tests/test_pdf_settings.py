@@ -16,7 +16,7 @@ from catalog_graph.readers.pdf import PdfSettings
 SAMPLE_PDF = Path(__file__).parent / "fixtures" / "sample.pdf"  # 3 pages, 1,184 to 1,491 characters each
 
 DOCUMENTED = {
-    "max_bytes": 300 * 1024 * 1024, "max_pages": 3000,
+    "engine": "pdfium", "max_bytes": 300 * 1024 * 1024, "max_pages": 3000,
     "max_file_segments": 1_500_000, "max_file_chars": 1_000_000, "max_file_content": 64 * 1024 * 1024,
     "max_segments": 60_000, "max_chars": 100_000, "max_content": 32 * 1024 * 1024,
     "max_drawings": 20_000, "max_crossings": 1_000_000, "max_intersections": 5_000,

@@ -72,13 +72,20 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
+PDF_ENGINE = click.option(
+    "--pdf-engine", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium", show_default=True,
+    help="Engine reading PDF pages: PDFium (fast) or pdfplumber (pdfminer: the reference). "
+         "Both give the same items.")
+
+
 @main.command()
 @click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "csv"]), default="jsonl",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE (atomically) instead of stdout.")
-def parse(input_file: Path, fmt: str, output: Path | None) -> None:
+@PDF_ENGINE
+def parse(input_file: Path, fmt: str, output: Path | None, pdf_engine: str) -> None:
     """One catalog (txt/tsv, pdf, xlsx/xls/et/ods, docx/doc/wps/odt/rtf, html/mht) → its items,
     with citations; an archive (zip, 7z, rar) → the items of every catalog inside it."""
     from catalog_graph.output import write_items
@@ -96,7 +103,7 @@ def parse(input_file: Path, fmt: str, output: Path | None) -> None:
         for note in notes:
             click.echo(f"catalog-graph: note: {note}", err=True)
         return
-    catalog = parse_file(input_file)
+    catalog = parse_file(input_file, pdf_settings={"engine": pdf_engine})
     write_items(catalog.items, fmt, output)
     for warning in catalog.warnings:
         click.echo(f"catalog-graph: warning: {input_file}: {warning}", err=True)
@@ -252,9 +259,10 @@ def viz(directory: Path, output: Path, max_nodes: int, focus: str | None, top: i
               show_default=True,
               help="Write the text outputs compressed (NAME.gz, NAME.zst); report.json and "
                    "store/ stay as they are.")
+@PDF_ENGINE
 def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, scheduler: str | None,
           base: str | None, authority: tuple[Path, ...], laws: Path | None, formats_text: str,
-          compress: str) -> None:
+          compress: str, pdf_engine: str) -> None:
     """Files and folders of catalogs → the graph in DIR: items.jsonl, graph.nq, graph.ttl,
     graph.nt, graph.jsonld, graph.graphml, graph.gexf, graph.nodelink.json, store/,
     report.json.
@@ -292,7 +300,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, schedule
     summary = run_build([as_typed_anywhere(p) for p in inputs], out_dir, workers=workers,
                         base=base, scheduler=scheduler, progress=progress, authority=authority,
                         laws=laws, formats=formats,
-                        compress=None if compress == "none" else compress)
+                        compress=None if compress == "none" else compress, pdf_engine=pdf_engine)
     for entry in summary.failed:
         click.echo(f"catalog-graph: error: {entry['error']}", err=True)
     Console(soft_wrap=True).print(summary_table(summary))

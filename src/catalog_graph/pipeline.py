@@ -10,6 +10,7 @@ and what it cites from the graphs every catalog shares.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -26,14 +27,16 @@ from catalog_graph.resolve import Resolver, cite
 
 
 def parse_file(path: Path, resolver: Resolver | None = None, display: str | None = None,
-               citations: bool = True) -> Catalog:
+               citations: bool = True, pdf_settings: Mapping[str, Any] | None = None) -> Catalog:
     """Read one catalog file into items with their citations resolved.
 
     ``display`` is the name the file goes by in ``source.file`` and in errors
-    (default: the path as given).
+    (default: the path as given); ``pdf_settings`` the PDF reader's settings to change
+    (:class:`~catalog_graph.readers.pdf.PdfSettings`, e.g. ``{"engine": "pdfplumber"}``).
     """
     path = Path(path)
-    table, fmt = read_table(path, display_name(display if display is not None else path))
+    table, fmt = read_table(path, display_name(display if display is not None else path),
+                            pdf_settings=pdf_settings)
     catalog = build_catalog(table, fmt)
     if citations:
         attach_citations(catalog, resolver)

@@ -99,7 +99,8 @@ def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
           base: str = DEFAULT_BASE, scheduler: str | None = None,
           progress: Progress | None = None,
           authority: Iterable[Path | str] = (), laws: Path | str | None = None,
-          formats: Iterable[str] = DEFAULT_FORMATS, compress: str | None = None) -> BuildSummary:
+          formats: Iterable[str] = DEFAULT_FORMATS, compress: str | None = None,
+          pdf_engine: str = "pdfium") -> BuildSummary:
     """Build the graph of every catalog under ``inputs`` into ``out_dir``.
 
     ``workers``: processes converting inputs (default: the number of cores; 1: this process).
@@ -115,6 +116,8 @@ def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
     report.json always); what an earlier build wrote and this one does not is removed.
     ``compress``: None, "gzip" or "zstd": every text output but report.json written compressed,
     as NAME.gz or NAME.zst.
+    ``pdf_engine``: the engine reading PDF pages, ``"pdfium"`` or ``"pdfplumber"`` (the same
+    items; see :class:`~catalog_graph.readers.pdf.PdfSettings`).
     Raises CatalogError when there is no input at all, when an authority file cannot be read,
     when another build is writing ``out_dir``, or when the cluster cannot be used; failed
     inputs are reported, not raised.
@@ -133,7 +136,7 @@ def build(inputs: Iterable[Path], out_dir: Path, workers: int | None = None,
     extra = expand_paths(authority)
     for path in extra:
         read_authority_file(path)  # a bad file stops the build here, not in every input
-    setup = Setup(base, tuple(str(p) for p in extra))
+    setup = Setup(base, tuple(str(p) for p in extra), pdf_engine)
     texts = LawTexts(laws) if laws is not None else None  # a bad folder stops the build here
     scan = scan_inputs(inputs, exclude=out_dir)
     if not scan.files and not scan.unlisted:
@@ -182,7 +185,8 @@ def _tasks(plan: list[_Input], setup: Setup, fp: str,
             except OSError:
                 yield index, Done(convert_file((item.display, str(item.path), setup)))
                 continue
-            yield index, (item.display, item.path.suffix, data, setup.base, authority, fp)
+            yield index, (item.display, item.path.suffix, data, setup.base, authority, fp,
+                          setup.pdf_engine)
         else:
             yield index, (item.display, str(item.path), setup)
 

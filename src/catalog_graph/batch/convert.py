@@ -12,6 +12,7 @@ from __future__ import annotations
 import socket
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from catalog_graph.batch.cache import Entry, fingerprint
 from catalog_graph.batch.cluster import ClusterMismatch
@@ -80,7 +81,8 @@ def _convert(display: str, path: Path, setup: Setup, in_archive: bool) -> Entry:
     try:
         # a fresh resolver per file: resolution never depends on which files came before
         resolver = Resolver(setup.authority)
-        catalog = parse_file(path, resolver, display=display)
+        catalog = parse_file(path, resolver, display=display,
+                             pdf_settings={"engine": setup.pdf_engine})
         parts = graph_parts(catalog, iris, resolver)
         report = _report(display, catalog, parts.triples)
     except CatalogError as exc:
@@ -116,11 +118,12 @@ def convert_file(task: tuple[str, str, Setup]) -> bytes:
     return convert(display, Path(path), setup).to_bytes()
 
 
-def convert_data(task: tuple[str, str, bytes, str, tuple[tuple[str, bytes], ...], str]) -> bytes:
+def convert_data(task: tuple[Any, ...]) -> bytes:
     """The same from the input's bytes, on a Dask worker: ``(display path, file name suffix,
-    bytes, IRI base, extra authority files as (name, bytes), fingerprint)``. ClusterMismatch
-    when this process would give other results (its fingerprint differs)."""
-    display, suffix, data, base, authority, expected = task
+    bytes, IRI base, extra authority files as (name, bytes), fingerprint[, PDF engine])``.
+    ClusterMismatch when this process would give other results (its fingerprint differs)."""
+    display, suffix, data, base, authority, expected, *rest = task
+    pdf_engine = rest[0] if rest else Setup.pdf_engine
     with tempfile.TemporaryDirectory(prefix="catalog-graph-") as tmp:
         paths = []
         for number, (name, content) in enumerate(authority):
@@ -134,4 +137,4 @@ def convert_data(task: tuple[str, str, bytes, str, tuple[tuple[str, bytes], ...]
                                   "libraries; install the same everywhere")
         path = Path(tmp) / f"input{suffix}"
         path.write_bytes(data)
-        return convert(display, path, Setup(base, tuple(paths))).to_bytes()
+        return convert(display, path, Setup(base, tuple(paths), pdf_engine)).to_bytes()

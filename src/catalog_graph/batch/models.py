@@ -13,11 +13,13 @@ from catalog_graph.graph.iris import DEFAULT_BASE
 
 @dataclass(frozen=True)
 class Setup:
-    """What converting an input depends on besides the input: the IRI base and the authority
-    files read after the built-in ones (``--authority``)."""
+    """What converting an input depends on besides the input: the IRI base, the authority
+    files read after the built-in ones (``--authority``) and the engine reading PDF pages
+    (``--pdf-engine``: both give the same items, so it is no part of the cache key)."""
 
     base: str = DEFAULT_BASE
     authority: tuple[str, ...] = ()
+    pdf_engine: str = "pdfium"
 
 
 @dataclass

@@ -8,7 +8,9 @@ first (magic bytes), the extension second: see :mod:`catalog_graph.readers.sniff
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from catalog_graph.errors import CatalogError
 from catalog_graph.models import RawTable
@@ -20,8 +22,10 @@ FORMATS = ("text", "pdf", "xlsx", "docx", "html", "xls", "ods", "odt", "doc", "r
            "spreadsheetml")
 
 
-def read_table(path: Path, display: str | None = None) -> tuple[RawTable, str]:
+def read_table(path: Path, display: str | None = None,
+               pdf_settings: Mapping[str, Any] | None = None) -> tuple[RawTable, str]:
     """Read any supported file into a RawTable; returns it with the detected format.
+    ``pdf_settings``: what to change of the PDF reader's settings (its engine, limits…).
 
     A file whose content is of another format than its name says is read by its content;
     the mismatch is said in the error, or in a warning.
@@ -31,7 +35,8 @@ def read_table(path: Path, display: str | None = None) -> tuple[RawTable, str]:
     module = importlib.import_module(f"{__name__}.{fmt}")
     mismatch = name_mismatch(path, fmt)
     try:
-        table = module.read(path, display)
+        table = (module.read(path, display, settings=pdf_settings) if fmt == "pdf" and pdf_settings
+                 else module.read(path, display))
     except CatalogError as exc:
         if mismatch:
             raise CatalogError(exc.file, f"{exc.message} ({mismatch})", exc.kind) from None

@@ -34,19 +34,36 @@ def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[di
     """
     if tolerance <= 0:
         raise ValueError("tolerance must be positive")
-    kept: dict[tuple[str, str, float, int, int], tuple[float, float]] = {}
+    kept: dict[tuple[str, str, float], dict[int, dict[int, tuple[float, float]]]] = {}
     out = []
+    floor = math.floor
     for ch in chars:
         key = (ch["text"], ch["fontname"], round(ch["size"], 3))
         x0, top = ch["x0"], ch["top"]
         if not (math.isfinite(x0) and math.isfinite(top)):  # a damaged page: no double of any
             out.append(ch)
             continue
-        col, row = math.floor(x0 / tolerance), math.floor(top / tolerance)
-        if any((place := kept.get((*key, col + dx, row + dy))) is not None
-               and abs(x0 - place[0]) <= tolerance and abs(top - place[1]) <= tolerance
-               for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
+        col, row = floor(x0 / tolerance), floor(top / tolerance)
+        columns = kept.get(key)  # column → row → the place kept there
+        if columns is None:  # the first of its kind on the page
+            kept[key] = {col: {row: (x0, top)}}
+            out.append(ch)
             continue
-        kept.setdefault((*key, col, row), (x0, top))
+        double = False
+        for dx in (-1, 0, 1):
+            rows = columns.get(col + dx)
+            if rows is None:
+                continue
+            for dy in (-1, 0, 1):
+                place = rows.get(row + dy)
+                if (place is not None and abs(x0 - place[0]) <= tolerance
+                        and abs(top - place[1]) <= tolerance):
+                    double = True
+                    break
+            if double:
+                break
+        if double:
+            continue
+        columns.setdefault(col, {}).setdefault(row, (x0, top))
         out.append(ch)
     return out

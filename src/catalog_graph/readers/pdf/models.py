@@ -1,6 +1,7 @@
 """The printed table, as the PDF reader's steps pass it on: cells with their lines, tables.
 
-A :class:`PCell` is a cell as printed on one page, with its borders and printed lines; a
+A :class:`PageObjects` is what an engine (pdfplumber's or PDFium's) read on a page. A
+:class:`PCell` is a cell as printed on one page, with its borders and printed lines; a
 :class:`PTable` is a ruled table on one page, its rows holding the cell that covers each
 position of its grid (the same PCell at every position of a merged range). Stitching pages
 joins the pieces of a cell a page break cut (:attr:`PCell.tail`).
@@ -8,7 +9,9 @@ joins the pieces of a cell a page break cut (:attr:`PCell.tail`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from catalog_graph.readers.pdf.lines import Line
 
@@ -47,3 +50,20 @@ class PTable:
     bottom: float
     xs: list[float]
     rows: list[list[PCell]]
+
+
+@dataclass(eq=False)
+class PageObjects:
+    """What an engine read on a page, as pdfplumber gives it: characters, the number of
+    drawing objects (lines, rectangles, curves) and images, and the edges of the drawings
+    (pdfplumber's ``page.edges``), made when a table is looked for."""
+
+    page_number: int
+    chars: list[dict[str, Any]]
+    drawings: int
+    images: int
+    make_edges: Callable[[], list[dict[str, Any]]]
+
+    @property
+    def edges(self) -> list[dict[str, Any]]:
+        return self.make_edges()

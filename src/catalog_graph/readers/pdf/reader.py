@@ -1,6 +1,10 @@
-"""PDF catalogs with pdfplumber: ruled tables as offices print them.
+"""PDF catalogs: ruled tables as offices print them.
 
-Each page is read as a reader of the printout sees it, one step per module:
+Each page's characters and drawings are read by an engine (``settings.engine``): PDFium
+(``pdfium``, in C, the default) or pdfminer under pdfplumber (``clip``, in Python, the
+reference), which give the later steps the same objects; a page PDFium cannot read as pdfminer
+would is read by pdfminer. Each page is then read as a reader of the printout sees it, one step
+per module:
 
 - **visible text only** (``clip``): pdfminer's interpreter is extended to follow clipping
   paths, so the glyphs a printer clips away are dropped (LibreOffice and Excel draw the whole
@@ -36,10 +40,11 @@ from typing import Any
 
 from catalog_graph.errors import CatalogError
 from catalog_graph.models import CellBox, RawTable
+from catalog_graph.readers.pdf import pdfium
 from catalog_graph.readers.pdf.chars import dedupe_chars, level_text
 from catalog_graph.readers.pdf.clip import clip_aware_layout
 from catalog_graph.readers.pdf.limits import FileBudget, FileTooBusy, PageTooBusy, content_forecast
-from catalog_graph.readers.pdf.models import PCell, PTable
+from catalog_graph.readers.pdf.models import PageObjects, PCell, PTable
 from catalog_graph.readers.pdf.settings import PdfSettings
 from catalog_graph.readers.pdf.stitch import as_cells, catalog_table, stitch
 from catalog_graph.readers.pdf.tables import tables_on_page
@@ -60,6 +65,7 @@ def read(path: Path, display: str,
                            f"{settings.max_bytes // (1024 * 1024)} MiB limit for a PDF", "too_large")
     warnings: list[str] = []
     pdf = _open(path, display)
+    engine = None
     try:
         npages = len(pdf.pages)
         if npages == 0:
@@ -77,13 +83,14 @@ def read(path: Path, display: str,
         image_pages: list[int] = []
         busy: list[tuple[int, str]] = []  # pages skipped for exceeding the limits
         spent = FileBudget(settings)
+        if settings.engine == "pdfium":
+            engine = pdfium.Document(path)
         for page in pdf.pages:
             number = page.page_number
             try:
-                clip_aware_layout(page, spent)
-                chars = page.chars
-                drawings = len(page.lines) + len(page.rects) + len(page.curves)
-                images = len(page.images)
+                objects = pdfium.page_objects(engine, page, spent) if engine else None
+                if objects is None:
+                    objects = _plumbed(page, spent)
             except PageTooBusy as exc:
                 busy.append((number, str(exc)))
                 page.close()
@@ -95,6 +102,7 @@ def read(path: Path, display: str,
             except Exception as exc:  # noqa: BLE001 - pdfminer raises anything on damage
                 raise CatalogError(display, f"is a truncated or damaged PDF (page {number} cannot be "
                                    f"read: {type(exc).__name__})", "corrupt") from None
+            chars, drawings, images = objects.chars, objects.drawings, objects.images
             chars, slanted = level_text(dedupe_chars(chars, settings.dedupe_tolerance))
             if slanted:
                 warnings.append(f"page {number}: {slanted} slanted characters (a watermark?) ignored")
@@ -104,7 +112,7 @@ def read(path: Path, display: str,
                 found, outside = [], chars
             else:
                 try:
-                    found, outside = tables_on_page(page, chars, settings)
+                    found, outside = tables_on_page(objects, chars, settings)
                 except PageTooBusy as exc:
                     warnings.append(f"page {number} skipped: {exc}, too many to look for a "
                                     "table among")
@@ -118,6 +126,8 @@ def read(path: Path, display: str,
             loose[number] = outside
             forget_loose(loose, number, tables)
     finally:
+        if engine:
+            engine.close()
         pdf.close()
     warnings.extend(f"page {n} skipped: it has {why}, more than a catalog page holds"
                     for n, why in busy)
@@ -164,6 +174,14 @@ def cell_boxes(refs: list[list[PCell]], skipped: int) -> list[CellBox]:
                                      max(i - skipped, -1), j))
                 piece = piece.tail if piece.tail is not piece else None
     return boxes
+
+
+def _plumbed(page: Any, spent: FileBudget) -> PageObjects:
+    """The page's objects read by the pdfplumber engine (pdfminer, clip-aware)."""
+    clip_aware_layout(page, spent)
+    return PageObjects(page.page_number, page.chars,
+                       len(page.lines) + len(page.rects) + len(page.curves), len(page.images),
+                       lambda: page.edges)
 
 
 def _open(path: Path, display: str):

@@ -11,22 +11,20 @@ from __future__ import annotations
 
 import statistics
 from bisect import bisect_right
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from catalog_graph.readers.pdf.cell_text import fill_text
 from catalog_graph.readers.pdf.grid import table_grid
 from catalog_graph.readers.pdf.limits import PageTooBusy
-from catalog_graph.readers.pdf.models import PTable
+from catalog_graph.readers.pdf.models import PageObjects, PTable
 from catalog_graph.readers.pdf.settings import PdfSettings
 
-if TYPE_CHECKING:
-    from pdfplumber.page import Page
 
-
-def tables_on_page(page: Page, chars: list[dict[str, Any]], settings: PdfSettings
+def tables_on_page(page: PageObjects, chars: list[dict[str, Any]], settings: PdfSettings
                    ) -> tuple[list[PTable], list[dict[str, Any]]]:
     """The page's ruled tables with their cells' text, and the characters outside them
-    (``PageTooBusy`` when its rulings are too many to cross)."""
+    (``PageTooBusy`` when its rulings are too many to cross). ``page`` is what either engine
+    read on it: its edges are where the rulings are looked for."""
     from pdfplumber.table import TableSettings
 
     finder = _finder_class()(page, TableSettings.resolve(settings.table_finder()), settings)
@@ -40,9 +38,14 @@ def tables_on_page(page: Page, chars: list[dict[str, Any]], settings: PdfSetting
     grids.sort(key=lambda g: (g[0].top, g[0].xs[0]))
     outside: list[dict[str, Any]] = []
     buckets: list[dict[int, list[dict[str, Any]]]] = [{} for _ in grids]
-    inside = [ch["size"] for ch in chars if any(
-        g[0].xs[0] <= (ch["x0"] + ch["x1"]) / 2 <= g[0].xs[-1] and g[1][0] <= ch["top"] <= g[1][-1]
-        for g in grids)]
+    bounds = [(g[0].xs[0], g[0].xs[-1], g[1][0], g[1][-1]) for g in grids]
+    inside = []
+    for ch in chars:
+        cx, top = (ch["x0"] + ch["x1"]) / 2, ch["top"]
+        for x0, x1, y0, y1 in bounds:
+            if x0 <= cx <= x1 and y0 <= top <= y1:
+                inside.append(ch["size"])
+                break
     outsized = settings.watermark_ratio * statistics.median(inside) if inside else float("inf")
     for ch in chars:
         if ch["size"] > outsized:  # a watermark across the table, not a cell's text
