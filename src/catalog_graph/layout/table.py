@@ -455,6 +455,10 @@ def build_catalog(table: RawTable, fmt: str = "text") -> Catalog:
         prev_values = values
 
         items.append(layout_item(layout, values, path, group, n, table.pages[i] if i < len(table.pages) else None, notes))
+        read = table.ocr[i] if table.ocr is not None and i < len(table.ocr) else None
+        if read is not None:  # a scanned row: how OCR read it, and its unsure cells
+            items[-1].source.ocr = read
+            items[-1].warnings.extend(read.warnings)
 
     return Catalog(title=title, body=body, file=table.file, items=items, warnings=warnings, format=fmt)
 

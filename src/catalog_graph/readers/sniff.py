@@ -28,6 +28,8 @@ EXTENSIONS = {
     ".xlsx": "xlsx", ".xlsm": "xlsx",
     ".docx": "docx",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
+    ".jpg": "image", ".jpeg": "image", ".png": "image", ".tif": "image", ".tiff": "image",
+    ".bmp": "image", ".webp": "image",
 }
 """Extension → the format a file's name claims."""
 
@@ -37,7 +39,7 @@ CATALOG_SUFFIXES = frozenset(EXTENSIONS) | {".xls", ".doc"}
 "save it as .xlsx" error."""
 
 DESCRIPTIONS = {"text": "text", "pdf": "a PDF", "xlsx": "an Excel workbook",
-                "docx": "a Word document", "html": "a web page"}
+                "docx": "a Word document", "html": "a web page", "image": "a picture"}
 """Format → how a message names what a file holds."""
 
 _OFFICE_EXTENSIONS = (".xlsx", ".xlsm", ".docx")
@@ -67,6 +69,8 @@ def detect_format(path: Path, display: str | None = None) -> str:
     ext = path.suffix.lower()
     if head.lstrip(_LEADING).startswith(b"%PDF") or b"%PDF-" in head[:1024]:
         return "pdf"
+    if image_kind(head) is not None:
+        return "image"  # a scan or photo of a printed table, read with OCR
     if head.startswith(_ZIP):
         problem = oversized_directory(path)  # before zipfile reads a directory of millions
         if problem is not None:
@@ -95,8 +99,10 @@ def detect_format(path: Path, display: str | None = None) -> str:
         ext in _HTML_EXTENSIONS and probe.startswith(b"<")
     ) or (probe.startswith(b"<") and any(t in probe for t in (b"<table", b"<body", b"<meta", b"<head"))):
         return "html"  # a web page, also one saved as .xls or .doc by a web system
-    if ext in EXTENSIONS and EXTENSIONS[ext] not in ("pdf", "xlsx", "docx"):
+    if ext in EXTENSIONS and EXTENSIONS[ext] not in ("pdf", "xlsx", "docx", "image"):
         return EXTENSIONS[ext]
+    if EXTENSIONS.get(ext) == "image":
+        raise CatalogError(name, f"is named {ext} but its content is not a picture", "corrupt")
     if ext in (".pdf", *_OFFICE_EXTENSIONS):
         kind = EXTENSIONS[ext]
         raise CatalogError(name, f"is named {ext} but its content is not {kind.upper()}", "corrupt")
@@ -124,7 +130,7 @@ def looks_like_catalog(path: Path) -> bool:
     except OSError:
         return False
     probe = head.lstrip(_LEADING)
-    if probe.startswith(b"%PDF"):
+    if probe.startswith(b"%PDF") or image_kind(head) is not None:
         return True
     if head.startswith(_ZIP):
         if oversized_directory(path) is not None:  # millions of parts: no catalog, not read
@@ -134,6 +140,22 @@ def looks_like_catalog(path: Path) -> bool:
         except ZIP_ERRORS:
             return False
     return probe[:256].lower().startswith(_WEB_PAGE)
+
+
+def image_kind(head: bytes) -> str | None:
+    """The kind of picture the first bytes begin (jpeg, png, tiff, bmp, webp), else None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith((b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")):
+        return "tiff"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if (head.startswith(b"BM") and len(head) >= 18 and head[6:10] == b"\0\0\0\0"
+            and int.from_bytes(head[14:18], "little") in (12, 40, 52, 56, 64, 108, 124)):
+        return "bmp"  # the reserved bytes and a known header size: not text beginning "BM"
+    return None
 
 
 def _zip_names(path: Path) -> list[str]:
