@@ -53,7 +53,7 @@ EXPECTED: dict[str, tuple] = {
     "junk.pdf": ("error", "corrupt", "damaged PDF"),
     "truncated.pdf": ("error", "corrupt", "truncated PDF"),
     "encrypted.pdf": ("error", "encrypted", "password"),
-    "image_only.pdf": ("error", "scanned", "scanned image"),
+    "image_only.pdf": ("error", "no_table", "no ruled table found"),  # read with OCR
     "no_pages.pdf": ("error", "corrupt", "no pages"),
     "page_loop.pdf": ("error", "corrupt", "no pages"),
     "no_table.pdf": ("error", "no_table", "no ruled table"),
