@@ -39,7 +39,7 @@ EXPECTED: dict[str, tuple] = {
     "empty.txt": ("error", "empty", "is empty"),
     "blank.tsv": ("error", "empty", "is empty"),
     "junk.txt": ("error", "binary", "binary data"),
-    "png_named.txt": ("error", "binary", "binary data"),
+    "png_named.txt": ("error", "corrupt", "damaged or truncated picture"),  # a PNG: the scan reader
     "one_column.txt": ("error", "no_table", "no tab-separated columns"),
     "pdf_named.tsv": ("error", "no_table", "named .tsv but holds a PDF"),
     "mixed_encoding.txt": ("items", 3, "mixed encodings"),

@@ -436,3 +436,11 @@ def test_a_catalog_of_300_dense_pages_is_within_the_file_limits(tmp_path):
     t = read_table(tmp_path / "long.pdf", "long.pdf")[0]
     assert t.pages[-1] == 300
     assert t.title == "长治市教育局主动公开事项目录"
+
+
+def test_a_pdf_without_a_text_layer_is_handed_to_ocr():
+    from catalog_graph.readers.pdf import read
+
+    table = read(FIXTURES / "broken" / "scanned.pdf", "scanned.pdf")  # once refused as scanned
+    assert table.rows and table.ocr is not None
+    assert all(r is None or r.engine.startswith("rapidocr") for r in table.ocr)
