@@ -171,8 +171,6 @@ def test_title_is_the_large_line_not_the_paragraph_below_it():
 
 @pytest.mark.parametrize("name,kind,words", [
     ("encrypted.pdf", "encrypted", "encrypted"),
-    # a scan is read with OCR now: this one's header (a picture at 96 dpi) reads as no column
-    ("scanned.pdf", "no_known_column", "header names no known column"),
     ("notable.pdf", "no_table", "no catalog table"),
     ("truncated.pdf", "corrupt", "truncated"),
     ("garbled.pdf", "corrupt", "damaged"),
