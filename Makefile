@@ -35,7 +35,9 @@ lint: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,ocr]'
+	$(BIN)/pip install -q --no-deps 'rapidocr_onnxruntime==1.4.4' || echo "OCR engine not \
+	installed (rapidocr_onnxruntime 1.4.4 needs Python < 3.13): scans will not be read"
 	touch $@
 
 clean:

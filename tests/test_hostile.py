@@ -39,7 +39,7 @@ EXPECTED: dict[str, tuple] = {
     "empty.txt": ("error", "empty", "is empty"),
     "blank.tsv": ("error", "empty", "is empty"),
     "junk.txt": ("error", "binary", "binary data"),
-    "png_named.txt": ("error", "binary", "binary data"),
+    "png_named.txt": ("error", "corrupt", "damaged or truncated picture"),  # a PNG: the scan reader
     "one_column.txt": ("error", "no_table", "no tab-separated columns"),
     "pdf_named.tsv": ("error", "no_table", "named .tsv but holds a PDF"),
     "mixed_encoding.txt": ("items", 3, "mixed encodings"),
@@ -53,7 +53,7 @@ EXPECTED: dict[str, tuple] = {
     "junk.pdf": ("error", "corrupt", "damaged PDF"),
     "truncated.pdf": ("error", "corrupt", "truncated PDF"),
     "encrypted.pdf": ("error", "encrypted", "password"),
-    "image_only.pdf": ("error", "scanned", "scanned image"),
+    "image_only.pdf": ("error", "no_table", "no ruled table found"),  # read with OCR
     "no_pages.pdf": ("error", "corrupt", "no pages"),
     "page_loop.pdf": ("error", "corrupt", "no pages"),
     "no_table.pdf": ("error", "no_table", "no ruled table"),

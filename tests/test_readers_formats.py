@@ -76,7 +76,7 @@ def test_levels_and_application_columns(name):
 
 
 BROKEN = [
-    ("encrypted.pdf", "encrypted"), ("scanned.pdf", "scanned"), ("notable.pdf", "no catalog table"),
+    ("encrypted.pdf", "encrypted"), ("scanned.pdf", "header names no known column"), ("notable.pdf", "no catalog table"),
     ("truncated.pdf", "truncated"), ("garbled.pdf", "damaged"), ("notable.xlsx", "no table"),
     ("truncated.xlsx", "truncated"), ("bomb.xlsx", "zip bomb"), ("notable.docx", "no table"),
     ("truncated.docx", "truncated"), ("webpage.pdf", "web page"),

@@ -171,7 +171,6 @@ def test_title_is_the_large_line_not_the_paragraph_below_it():
 
 @pytest.mark.parametrize("name,kind,words", [
     ("encrypted.pdf", "encrypted", "encrypted"),
-    ("scanned.pdf", "scanned", "scanned"),
     ("notable.pdf", "no_table", "no catalog table"),
     ("truncated.pdf", "corrupt", "truncated"),
     ("garbled.pdf", "corrupt", "damaged"),
@@ -435,3 +434,11 @@ def test_a_catalog_of_300_dense_pages_is_within_the_file_limits(tmp_path):
     t = read_table(tmp_path / "long.pdf", "long.pdf")[0]
     assert t.pages[-1] == 300
     assert t.title == "长治市教育局主动公开事项目录"
+
+
+def test_a_pdf_without_a_text_layer_is_handed_to_ocr():
+    from catalog_graph.readers.pdf import read
+
+    table = read(FIXTURES / "broken" / "scanned.pdf", "scanned.pdf")  # once refused as scanned
+    assert table.rows and table.ocr is not None
+    assert all(r is None or r.engine.startswith("rapidocr") for r in table.ocr)

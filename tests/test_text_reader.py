@@ -53,7 +53,7 @@ def test_a_cell_with_line_breaks_quoted_as_excel_copies_it(tmp_path):
     (b"", "empty"),
     (b"   \r\n\r\n", "empty"),
     (bytes(range(256)) * 20, "binary"),
-    (b"\x89PNG\r\n\x1a\n" + bytes(200) + b"IHDR", "binary"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(200) + b"IHDR", "corrupt"),  # a PNG: a damaged picture
     ("这是一份通知，没有表格。\n第二行文字。\n".encode(), "no_table"),
     ("名称\t数量\t单价\n苹果\t3\t5\n".encode(), "no_known_column"),
     (b"\xff\xfe\x00\xd8\x00\xd8", "encoding"),

@@ -61,6 +61,20 @@ class RawTable:
     title: str | None = None
     warnings: list[str] = field(default_factory=list)
     boxes: list[CellBox] = field(default_factory=list)  # printed cells (PDF), for explain
+    ocr: list[OcrRead | None] | None = None  # for a table read by OCR: each row's reading
+
+
+@dataclass(slots=True)
+class OcrRead:
+    """How a row of a scanned table was read: the OCR engine, the lowest confidence (0–1) of
+    the row's cells, and a warning for each of its cells read with low confidence."""
+
+    engine: str
+    confidence: float
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"engine": self.engine, "confidence": self.confidence}
 
 
 # --------------------------------------------------------------------------- citations
@@ -211,14 +225,19 @@ class TimeLimit:
 
 @dataclass(slots=True)
 class Source:
-    """Where an item was read: the file, its page (None without pages), its data row (from 1)."""
+    """Where an item was read: the file, its page (None without pages), its data row (from 1),
+    and for a scan, how OCR read the row (``ocr``; absent from the JSON otherwise)."""
 
     file: str
     page: int | None
     row: int
+    ocr: OcrRead | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "page": self.page, "row": self.row}
+        out: dict[str, Any] = {"file": self.file, "page": self.page, "row": self.row}
+        if self.ocr is not None:
+            out["ocr"] = self.ocr.to_dict()
+        return out
 
 
 def item_reference(number: str | None, name: str | None, row: int | str,

@@ -186,6 +186,7 @@ class _CatalogGraph:
         self.out = CatalogQuads(self.cat_iri, [])
         self.vocab = vocabulary()
         self.files: dict[str, Any] = {}
+        self.readings: dict[str, Any] = {}
         self.categories: set[tuple[str, ...]] = set()
 
     def add(self, s: Any, p: str, o: Any) -> None:
@@ -220,6 +221,18 @@ class _CatalogGraph:
             self.add(node, RDF + "type", t.n(f"{CG}SourceFile"))
             self.add(node, f"{CG}filePath", t.s(path))
             self.add(node, f"{DCTERMS}format", t.s(self.catalog.format))
+        return node
+
+    def ocr_reading(self, path: str, engine: str) -> Any:
+        """The OCR reading (a prov:Activity) of a scanned source file, written once."""
+        node = self.readings.get(path)
+        if node is None:
+            t = self.t
+            file = self.file_node(path)
+            node = self.readings[path] = t.n(f"{file.value}/ocr")
+            self.add(node, RDF + "type", t.n(f"{CG}OcrReading"))
+            self.add(node, f"{PROV}used", file)
+            self.add(node, f"{CG}ocrEngine", t.s(engine))
         return node
 
     def concept(self, name: str, label: str) -> Any:
@@ -278,6 +291,11 @@ class _CatalogGraph:
         add(source, f"{CG}row", L(item.source.row))
         if item.source.page is not None:
             add(source, f"{CG}page", L(item.source.page))
+        if item.source.ocr is not None:  # read from a scan: by which reading, how surely
+            add(source, f"{PROV}wasGeneratedBy", self.ocr_reading(item.source.file,
+                                                                 item.source.ocr.engine))
+            add(source, f"{CG}ocrConfidence", L(f"{item.source.ocr.confidence:.2f}",
+                                                 datatype=t.xsd_decimal))
         if item.time_limit is not None:
             add(node, f"{CG}timeLimit", self.time_limit(item.time_limit))
         for index, citation in enumerate(item.citations, 1):

@@ -588,6 +588,10 @@ def _read_section(table: RawTable, header: Header, title: str, stop: int, before
         prev_values = values
 
         items.append(layout_item(layout, values, path, group, n, table.pages[i] if i < len(table.pages) else None, notes))
+        read = table.ocr[i] if table.ocr is not None and i < len(table.ocr) else None
+        if read is not None:  # a scanned row: how OCR read it, and its unsure cells
+            items[-1].source.ocr = read
+            items[-1].warnings.extend(read.warnings)
 
     return items
 

@@ -19,7 +19,7 @@ from catalog_graph.readers.sniff import detect_format, name_mismatch
 __all__ = ["FORMATS", "detect_format", "read_table"]
 
 FORMATS = ("text", "pdf", "xlsx", "docx", "html", "xls", "ods", "odt", "doc", "rtf", "mht",
-           "spreadsheetml")
+           "spreadsheetml", "image")
 
 
 def read_table(path: Path, display: str | None = None,

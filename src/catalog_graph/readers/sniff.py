@@ -42,6 +42,8 @@ EXTENSIONS = {
     ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
     ".xls": "xls", ".et": "xls", ".ods": "ods", ".odt": "odt",
     ".doc": "doc", ".wps": "doc", ".rtf": "rtf", ".mht": "mht", ".mhtml": "mht",
+    ".jpg": "image", ".jpeg": "image", ".png": "image", ".tif": "image", ".tiff": "image",
+    ".bmp": "image", ".webp": "image",
 }
 """Extension → the format a file's name claims."""
 
@@ -56,11 +58,12 @@ DESCRIPTIONS = {"text": "text", "pdf": "a PDF", "xlsx": "an Excel workbook",
                 "xls": "an Excel 97-2003 workbook", "doc": "a Word 97-2003 document",
                 "ods": "an OpenDocument spreadsheet", "odt": "an OpenDocument text",
                 "rtf": "an RTF document", "mht": "a saved web page (MHT)",
-                "spreadsheetml": "an Excel 2003 XML spreadsheet"}
+                "spreadsheetml": "an Excel 2003 XML spreadsheet",
+                "image": "a picture"}
 """Format → how a message names what a file holds."""
 
 _OFFICE_EXTENSIONS = (".xlsx", ".xlsm", ".docx", ".ods", ".odt")
-_BINARY_FORMATS = ("pdf", "xlsx", "docx", "xls", "doc", "ods", "odt")  # never read as text
+_BINARY_FORMATS = ("pdf", "xlsx", "docx", "xls", "doc", "ods", "odt", "image")  # never read as text
 _KINGSOFT = (".wps", ".et", ".dps")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SEVEN_ZIP = b"7z\xbc\xaf\x27\x1c"
@@ -93,6 +96,8 @@ def detect_format(path: Path, display: str | None = None) -> str:
     ext = path.suffix.lower()
     if head.lstrip(_LEADING).startswith(b"%PDF") or b"%PDF-" in head[:1024]:
         return "pdf"
+    if image_kind(head) is not None:
+        return "image"  # a scan or photo of a printed table, read with OCR
     if head.startswith(_ZIP):
         problem = oversized_directory(path)  # before zipfile reads a directory of millions
         if problem is not None:
@@ -250,7 +255,7 @@ def looks_like_catalog(path: Path) -> bool:
     except OSError:
         return False
     probe = head.lstrip(_LEADING)
-    if probe.startswith(b"%PDF"):
+    if probe.startswith(b"%PDF") or image_kind(head) is not None:
         return True
     if head.startswith(_ZIP):
         if oversized_directory(path) is not None:  # millions of parts: no catalog, not read
@@ -262,6 +267,22 @@ def looks_like_catalog(path: Path) -> bool:
     if head.startswith(_OLE) or probe.startswith(b"{\\rtf"):
         return True
     return probe[:256].lower().startswith(_WEB_PAGE)
+
+
+def image_kind(head: bytes) -> str | None:
+    """The kind of picture the first bytes begin (jpeg, png, tiff, bmp, webp), else None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith((b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")):
+        return "tiff"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if (head.startswith(b"BM") and len(head) >= 18 and head[6:10] == b"\0\0\0\0"
+            and int.from_bytes(head[14:18], "little") in (12, 40, 52, 56, 64, 108, 124)):
+        return "bmp"  # the reserved bytes and a known header size: not text beginning "BM"
+    return None
 
 
 def _zip_names(path: Path) -> list[str]:

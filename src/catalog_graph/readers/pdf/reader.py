@@ -102,7 +102,8 @@ def read(path: Path, display: str,
             except Exception as exc:  # noqa: BLE001 - pdfminer raises anything on damage
                 raise CatalogError(display, f"is a truncated or damaged PDF (page {number} cannot be "
                                    f"read: {type(exc).__name__})", "corrupt") from None
-            chars, drawings, images = objects.chars, objects.drawings, objects.images
+            chars, drawings = objects.chars, objects.drawings
+            images = _picture_cover(page) if objects.images else 0.0  # share covered
             chars, slanted = level_text(dedupe_chars(chars, settings.dedupe_tolerance))
             if slanted:
                 warnings.append(f"page {number}: {slanted} slanted characters (a watermark?) ignored")
@@ -120,8 +121,8 @@ def read(path: Path, display: str,
             page.close()  # the page's layout is no longer needed: keep memory flat
             if chars:
                 text_pages += 1
-            elif images:
-                image_pages.append(number)
+            if images and (not chars or (not found and images >= 0.5)):
+                image_pages.append(number)  # a scan (wholly, or a picture of the table)
             tables.extend(found)
             loose[number] = outside
             forget_loose(loose, number, tables)
@@ -135,17 +136,17 @@ def read(path: Path, display: str,
         n, why = busy[0]
         raise CatalogError(display, f"page {n} has {why}, more than a catalog page holds: "
                            "refused as broken or hostile", "too_large")
-    if not text_pages:
-        raise CatalogError(display, "has no text layer: it is a scanned image (run OCR on it first)"
-                           if image_pages else "has no text layer (nothing to read on any page)",
-                           "scanned")
-    if image_pages:
-        warnings.append("pages without text (scanned?): " + ", ".join(map(str, image_pages)))
+    if not text_pages and not image_pages:
+        raise CatalogError(display, "has no text layer (nothing to read on any page)", "scanned")
+    scanned = _scanned_tables(path, display, image_pages, warnings, strict=not tables)
+    if scanned:  # the scanned pages' tables join the printed ones, in page order
+        tables = sorted(tables + scanned[0], key=lambda t: (t.page, t.top))
     if not tables:
         raise CatalogError(display, "holds no catalog table (no ruled table on any page)", "no_table")
     main_index = catalog_table(tables, warnings)
     main = tables[main_index]
-    refs, pages = stitch(main, tables[main_index + 1:], warnings, settings.column_tolerance)
+    tolerance = max(settings.column_tolerance, 8.0) if scanned else settings.column_tolerance
+    refs, pages = stitch(main, tables[main_index + 1:], warnings, tolerance)
     rows = as_cells(refs)
     preamble_rows, rows = split_preamble(rows)
     pages = pages[len(pages) - len(rows):]
@@ -153,8 +154,14 @@ def read(path: Path, display: str,
         raise CatalogError(display, "holds no catalog table (its table has no row of two or more "
                            "cells)", "no_table")
     title = catalog_title(loose, main, preamble_rows)
+    ocr = None
+    if scanned:
+        from catalog_graph.readers.image.reader import scan_rows
+
+        title = title or scanned[1]
+        ocr = scan_rows(refs[len(refs) - len(rows):], warnings)
     return RawTable(file=display, rows=rows, pages=pages, title=title, warnings=warnings,
-                    boxes=cell_boxes(refs, len(preamble_rows)))
+                    boxes=cell_boxes(refs, len(preamble_rows)), ocr=ocr)
 
 
 def cell_boxes(refs: list[list[PCell]], skipped: int) -> list[CellBox]:
@@ -182,6 +189,33 @@ def _plumbed(page: Any, spent: FileBudget) -> PageObjects:
     return PageObjects(page.page_number, page.chars,
                        len(page.lines) + len(page.rects) + len(page.curves), len(page.images),
                        lambda: page.edges)
+
+
+
+def _picture_cover(page) -> float:
+    """The share of the page its pictures cover (0 without pictures)."""
+    area = float(page.width * page.height) or 1.0
+    cover = sum(max(0.0, float(im["x1"] - im["x0"])) * max(0.0, float(im["bottom"] - im["top"]))
+                for im in page.images)
+    return min(1.0, cover / area) if page.images else 0.0
+
+
+def _scanned_tables(path: Path, display: str, numbers: list[int], warnings: list[str],
+                    strict: bool) -> tuple[list[PTable], str | None] | None:
+    """The hand-off to the scan reader (:mod:`catalog_graph.readers.image`): the tables on the
+    pages that are pictures, read with OCR, and the title above the first. ``strict`` (no
+    printed table found): a scan the OCR cannot read is the file's error, else a warning."""
+    if not numbers:
+        return None
+    from catalog_graph.readers.image.reader import pdf_page_tables
+
+    try:
+        return pdf_page_tables(path, display, numbers, warnings)
+    except CatalogError as exc:
+        if strict:
+            raise
+        warnings.append(f"scanned pages {', '.join(map(str, numbers))} not read: {exc.message}")
+        return None
 
 
 def _open(path: Path, display: str):
