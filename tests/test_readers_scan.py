@@ -148,8 +148,11 @@ def test_pictures_are_found_by_their_content(tmp_path):
     assert detect_format(text) == "text"
     fake = tmp_path / "scan.jpg"
     fake.write_text("序号\t公开事项\n", "utf-8")
+    assert detect_format(fake) == "text"  # a text catalog under a picture's name: read as text
+    binary = tmp_path / "broken.jpg"
+    binary.write_bytes(b"\x00\x01\x02junk\x00" * 50)
     with pytest.raises(CatalogError, match="its content is not a picture"):
-        detect_format(fake)
+        detect_format(binary)
 
 
 def test_a_multipage_tiff_is_pages_each_with_its_table():

@@ -133,8 +133,13 @@ def archive_inputs(path: Path, display: str) -> tuple[list[str], str | None]:
             if f.path is None:
                 continue
             try:
-                if detect_format(f.path, f.display) not in _READ_HERE:
-                    return inputs, None  # a .doc, .rtf or PDF: its conversion will tell
+                fmt = detect_format(f.path, f.display)
+                if fmt == "image" and _too_small_for_a_table(f.path):  # a logo, an icon
+                    reasons.append(f"{f.display.removeprefix(display + archives.SEPARATOR)}: "
+                                   "a picture too small to hold a table")
+                    continue
+                if fmt not in _READ_HERE:
+                    return inputs, None  # a .doc, .rtf, PDF or scan: its conversion will tell
                 read_table(f.path, f.display)
                 return inputs, None
             except CatalogError as exc:
@@ -145,6 +150,19 @@ def archive_inputs(path: Path, display: str) -> tuple[list[str], str | None]:
     if not found:
         return [], "is an empty archive"
     return [], "is an archive holding no catalog (" + "; ".join(sorted(reasons)) + ")"
+
+
+def _too_small_for_a_table(path: Path) -> bool:
+    """Whether a picture is smaller than any readable table (its size from its header only)."""
+    from PIL import Image
+
+    from catalog_graph.readers.image.grid import MIN_SIDE
+
+    try:
+        with Image.open(path) as picture:
+            return min(picture.size) < MIN_SIDE
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return False  # its conversion says what is wrong with it
 
 
 def collect_inputs(paths: Iterable[Path], exclude: Path | None = None) -> list[tuple[str, Path]]:

@@ -91,7 +91,9 @@ def scan_tables(pages: Iterable[PagePicture], display: str, warnings: list[str]
             raise CatalogError(display, "has no pages", "no_table")
         number, exc = problems[0]
         where = f"page {number}: " if len(problems) > 1 or number > 1 else ""
-        kind = "no_table" if exc.code in ("no_table", "blank") else "unreadable"
+        # a picture too small to hold a table (a logo, an icon in an attachment archive) holds
+        # no catalog, like a blank one; a blurred or oversized one is a catalog we cannot read
+        kind = "no_table" if exc.code in ("no_table", "blank", "too_small") else "unreadable"
         raise CatalogError(display, f"{where}{exc} (a scan read by OCR)", kind)
     warnings.extend(f"page {n} skipped: {exc}" for n, exc in problems)
     mend_page_breaks(tables, engine, warnings)
