@@ -19,7 +19,7 @@ pytest.importorskip("distributed")
 
 from catalog_graph.batch.build import build  # noqa: E402
 from tests.netns import Lan, netns_unavailable  # noqa: E402
-from tests.test_batch import BAD, GOOD, assert_same, make_corpus, snapshot  # noqa: E402
+from tests.support import BAD, GOOD, assert_same, make_corpus, snapshot  # noqa: E402
 
 PORT = 8786
 WAIT = 180  # seconds for workers to join

@@ -19,7 +19,7 @@ from catalog_graph.batch.build import build
 from catalog_graph.cli import main
 from catalog_graph.store.db import load_store
 from catalog_graph.viz import load_graph
-from tests.test_build import COUNTY, SAMPLE
+from tests.support import COUNTY, SAMPLE
 
 TEXT_OUTPUTS = [name for name in OUTPUTS if name != "report.json"]
 

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from catalog_graph.explain import explain_file, render_html, render_text
-
-from .test_serve_browser import new_driver
+from tests.web_support import new_driver
 
 ROOT = Path(__file__).resolve().parent
 REAL = ROOT / "real"

@@ -24,54 +24,12 @@ import pytest
 from catalog_graph.serve.answer import negotiate
 from catalog_graph.serve.http import CatalogServer, make_server
 from catalog_graph.store.db import is_update
-from tests.support import SAMPLE
+from tests.web_support import CATALOG, HOSTILE, build_sample, items_citing
 
-CATALOG = "长治市教育局主动公开事项目录"
-HOSTILE = "某县<script>window.pwned=1</script>交通运输局主动公开事项目录"
-SCRIPT_ITEM = "<script>window.pwned=1</script>"
-HOSTILE_CATALOG = (
-    f"{HOSTILE}\n\n"
-    "序号\t公开事项\t\t\t公开内容（要素）\t公开依据\t公开时限\t公开主体\t公开渠道和载体\t公开对象\t\t公开方式\n"
-    "\t一级事项\t二级事项\t三级事项\t\t\t\t\t\t全社会\t特定群众\t\n"
-    f"1\t法定主动公开内容\t{SCRIPT_ITEM}\t\t<img src=x onerror=\"window.pwned=2\">许可内容\t"
-    "《中华人民共和国政府信息公开条例》第二十条\t20个工作日内\t县交通运输局\t政府网站\t✓\t\t主动\n"
-    "2\t法定主动公开内容\t道路运输许可\t\t许可结果\t"
-    "《国务院关于加强数字政府建设的指导意见》（国发〔2022〕14号）\t实时更新\t县交通运输局\t政府网站\t✓\t\t主动\n"
-)
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 TIMEOUT = 3.0  # the test server's time limit
 MAX_ROWS = 50  # the test server's result cap
 HTTP_TIMEOUT = 30  # seconds any one request of a test may take
-
-
-def build_sample(root: Path) -> Path:
-    """``catalog-graph build`` of the sample catalog and a catalog whose cells hold <script>."""
-    raw = root / "raw"
-    raw.mkdir(parents=True)
-    (raw / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
-    (raw / "hostile.txt").write_text(HOSTILE_CATALOG, encoding="utf-8")
-    out = root / "out"
-    done = subprocess.run([sys.executable, "-m", "catalog_graph.cli", "build", str(raw), "-o",
-                           str(out), "--workers", "1"], capture_output=True, text=True,
-                          timeout=120)
-    assert done.returncode == 0, done.stderr
-    return out
-
-
-def items(directory: Path) -> list[dict]:
-    """The items of a build, from items.jsonl."""
-    lines = (directory / "items.jsonl").read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines]
-
-
-def items_citing(directory: Path) -> dict[str, int]:
-    """Regulation id → how many items cite it, from items.jsonl."""
-    counts: dict[str, set[str]] = {}
-    for item in items(directory):
-        for citation in item["citations"]:
-            if citation["regulation"]:
-                counts.setdefault(citation["regulation"], set()).add(item["catalog"] + item["id"])
-    return {reg: len(ids) for reg, ids in counts.items()}
 
 
 @pytest.fixture(scope="session")

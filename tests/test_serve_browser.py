@@ -6,8 +6,6 @@ These tests skip only when Chromium is genuinely absent and ``CI`` is not set; u
 
 from __future__ import annotations
 
-import os
-import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -17,46 +15,17 @@ from typing import Any
 import pytest
 
 from catalog_graph.serve.http import CatalogServer, make_server
-
-from .test_serve import CATALOG, HOSTILE, SCRIPT_ITEM, build_sample
-
-CHROMIUM_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--window-size=1400,1000")
-WAIT = 30  # seconds the page may take to show what a test waits for
-
-
-def chromium_paths() -> tuple[str, str] | None:
-    """(chromium, chromedriver), or None when either is missing."""
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver") or (
-        "/usr/bin/chromedriver" if os.path.exists("/usr/bin/chromedriver") else None)
-    return (browser, driver) if browser and driver else None
-
-
-def new_driver(user_data_dir: str) -> Any:
-    """A headless Chromium under Selenium, logging the browser console; skips without Chromium
-    unless CI is set."""
-    paths = chromium_paths()
-    if paths is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium and chromium-driver are required under CI "
-                        "(apt-get install chromium chromium-driver)")
-        pytest.skip("chromium and chromium-driver are not installed")
-    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must never download
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = paths[0]
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={user_data_dir}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=paths[1]), options=options)
-    driver.set_page_load_timeout(WAIT)
-    driver.set_script_timeout(WAIT)
-    return driver
+from tests.web_support import (
+    CATALOG,
+    HOSTILE,
+    SCRIPT_ITEM,
+    WAIT,
+    build_sample,
+    console_errors,
+    new_driver,
+    set_query,
+    wait_for_rows,
+)
 
 
 @pytest.fixture(scope="module")
@@ -67,11 +36,6 @@ def browser() -> Iterator[Any]:
             yield driver
         finally:
             driver.quit()
-
-
-def console_errors(driver: Any) -> list[dict]:
-    """The browser console's errors since the last call."""
-    return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
 
 @pytest.fixture(scope="module")
@@ -88,33 +52,6 @@ def page_server(built_dir: Path) -> Iterator[CatalogServer]:
     srv.shutdown()
     srv.server_close()
     thread.join(timeout=10)
-
-
-def wait_for_rows(driver: Any) -> list[Any]:
-    """The rows of the results table once a query has answered (fails on an error box)."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(driver, WAIT).until(
-        lambda d: d.find_element(By.ID, "status").get_attribute("data-rows") is not None
-        or d.find_element(By.ID, "error").is_displayed())
-    error = driver.find_element(By.ID, "error")
-    assert not error.is_displayed(), error.text
-    return driver.find_elements(By.CSS_SELECTOR, "#results-table tbody tr")
-
-
-def set_query(driver: Any, text: str) -> None:
-    """Put ``text`` in the page's editor (CodeMirror) and run it with Ctrl+Enter, as a user
-    would after pasting it."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".cm-content"))
-    driver.execute_script("window.catalogGraphEditor.value = arguments[0]", text)
-    content = driver.find_element(By.CSS_SELECTOR, ".cm-content")
-    content.click()
-    content.send_keys(Keys.CONTROL, Keys.ENTER)
 
 
 def editor_text(driver: Any) -> str:

@@ -25,11 +25,18 @@ import pytest
 
 from catalog_graph.batch.build import build
 from catalog_graph.serve.http import CatalogServer, make_server
+from tests.support import COUNTY, SAMPLE
+from tests.web_support import (
+    HOSTILE_CATALOG,
+    WAIT,
+    console_errors,
+    new_driver,
+    set_query,
+    wait_for_rows,
+)
 
-from .test_build import COUNTY, SAMPLE
-from .test_serve import HOSTILE_CATALOG
-from .test_serve_browser import WAIT, console_errors, new_driver, set_query, wait_for_rows
-from .test_serve_explore import CHANGZHI, GIOR
+CHANGZHI = "长治市教育局主动公开事项目录"
+GIOR = "中华人民共和国政府信息公开条例"
 
 ROOT = Path(__file__).resolve().parents[1]
 

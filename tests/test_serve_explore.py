@@ -25,9 +25,8 @@ import pytest
 
 from catalog_graph.batch.build import build
 from catalog_graph.serve.http import CatalogServer, make_server
-
-from .test_build import COUNTY, SAMPLE
-from .test_serve import HOSTILE, HOSTILE_CATALOG, SCRIPT_ITEM
+from tests.support import COUNTY, SAMPLE
+from tests.web_support import HOSTILE, HOSTILE_CATALOG, SCRIPT_ITEM
 
 CHANGZHI = "长治市教育局主动公开事项目录"
 COUNTY_TITLE = "某县教育局主动公开事项目录"

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from catalog_graph.viz import graph_data, load_graph, script_json, write_chart, write_picture
-
-from .test_serve import HOSTILE, SCRIPT_ITEM, build_sample, items, items_citing
+from tests.web_support import HOSTILE, SCRIPT_ITEM, build_sample, items, items_citing
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

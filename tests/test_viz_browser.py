@@ -15,9 +15,7 @@ from typing import Any
 import pytest
 
 from catalog_graph.viz import load_graph, write_picture
-
-from .test_serve import HOSTILE, SCRIPT_ITEM, build_sample
-from .test_serve_browser import WAIT, console_errors, new_driver
+from tests.web_support import HOSTILE, SCRIPT_ITEM, WAIT, build_sample, console_errors, new_driver
 
 KIND_COLOURS = {"catalog": (0x1F, 0x6F, 0xEB), "regulation": (0xCF, 0x22, 0x2E)}
 
